@@ -1,0 +1,407 @@
+//! Officer accounts: creation, password login with server-side sessions, logout.
+//!
+//! Passwords are hashed with argon2id (OWASP minimum parameters). A session cookie
+//! carries 32 random bytes; only their SHA-256 is stored. Failed logins are throttled
+//! per account, and an unknown username costs the same hashing time as a known one so
+//! that response times do not reveal which accounts exist.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
+use argon2::Argon2;
+use chrono::{DateTime, Utc};
+use motcua_domain::access::{Action, Grant, Principal, Role};
+use motcua_domain::text::normalize;
+use motcua_domain::unit::UnitId;
+use motcua_storage::officers::{self, OfficerRecord};
+use motcua_storage::sessions::{self, SessionRecord};
+use motcua_storage::StorageError;
+use rand::RngCore;
+use sha2::{Digest, Sha256};
+use uuid::Uuid;
+
+use crate::error::{AppError, ErrorCode, FieldError};
+use crate::record::{self, Change, Ctx};
+use crate::App;
+
+/// Hashes a password with argon2id and a random salt (PHC string).
+pub fn hash_password(password: &str) -> Result<String, AppError> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| AppError::detailed(ErrorCode::Internal, format!("password hashing failed: {e}")))
+}
+
+fn verify_password(password: &str, phc: &str) -> bool {
+    PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+}
+
+/// Hex SHA-256 of a session token: what the sessions table stores.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// An officer account as shown to people and API clients (never the hash).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct OfficerView {
+    /// Account id.
+    pub id: Uuid,
+    /// Login name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// Home unit.
+    pub unit_id: UnitId,
+    /// Disabled accounts cannot log in.
+    pub disabled: bool,
+    /// Version for optimistic concurrency.
+    pub version: i64,
+    /// Roles held.
+    pub grants: Vec<Grant>,
+}
+
+impl OfficerView {
+    fn new(record: OfficerRecord, grants: Vec<Grant>) -> Result<Self, AppError> {
+        let unit_id = UnitId::parse(&record.unit_id)
+            .map_err(|e| AppError::detailed(ErrorCode::Internal, format!("stored officer unit: {e}")))?;
+        Ok(Self {
+            id: record.id,
+            username: record.username,
+            full_name: record.full_name,
+            unit_id,
+            disabled: record.disabled,
+            version: record.version,
+            grants,
+        })
+    }
+
+    /// The principal this account acts as.
+    pub fn principal(&self) -> Principal {
+        Principal::Officer { id: self.id, unit: self.unit_id.clone(), grants: self.grants.clone() }
+    }
+}
+
+/// Input for a new officer account.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct NewOfficer {
+    /// Login name: 3 to 64 characters of a-z, 0-9, '.', '_' or '-'.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// Home unit id.
+    pub unit_id: String,
+    /// Initial password, at least 10 characters.
+    pub password: String,
+    /// Roles to grant.
+    pub grants: Vec<GrantInput>,
+}
+
+/// A role on a unit, as sent by clients.
+#[derive(Debug, Clone, serde::Deserialize)]
+pub struct GrantInput {
+    /// Role code (see `Role`).
+    pub role: String,
+    /// Unit id.
+    pub unit_id: String,
+}
+
+/// Counts failed logins per account and pauses an account that fails too often.
+#[derive(Clone, Default)]
+pub struct LoginThrottle(Arc<Mutex<HashMap<String, (u32, DateTime<Utc>)>>>);
+
+impl LoginThrottle {
+    fn blocked(&self, key: &str, now: DateTime<Utc>, limit: u32, window: chrono::Duration) -> bool {
+        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(key).is_some_and(|(count, since)| *count >= limit && now - *since < window)
+    }
+
+    fn failed(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration) {
+        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = map.entry(key.to_owned()).or_insert((0, now));
+        if now - entry.1 >= window {
+            *entry = (0, now);
+        }
+        entry.0 += 1;
+    }
+
+    fn succeeded(&self, key: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
+/// A successful login.
+#[derive(Debug, Clone)]
+pub struct LoginOutcome {
+    /// The cookie value (shown once, never stored).
+    pub token: String,
+    /// When the session ends.
+    pub expires_at: DateTime<Utc>,
+    /// Who logged in.
+    pub officer: OfficerView,
+}
+
+/// Where a login came from.
+#[derive(Debug, Clone, Default)]
+pub struct ClientInfo {
+    /// Remote address.
+    pub ip: Option<String>,
+    /// Browser.
+    pub user_agent: Option<String>,
+}
+
+fn validate_new_officer(input: &NewOfficer) -> Result<(String, String, UnitId, Vec<Grant>), AppError> {
+    let mut errors = Vec::new();
+    let username = input.username.trim().to_lowercase();
+    let username_ok = (3..=64).contains(&username.len())
+        && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
+    if !username_ok {
+        errors.push(FieldError::new("username", "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang."));
+    }
+    let full_name = normalize(&input.full_name);
+    if full_name.is_empty() || full_name.chars().count() > 200 {
+        errors.push(FieldError::new("full_name", "Họ và tên không được để trống và không quá 200 ký tự."));
+    }
+    if input.password.chars().count() < 10 {
+        errors.push(FieldError::new("password", "Mật khẩu phải có ít nhất 10 ký tự."));
+    }
+    let unit = UnitId::parse(input.unit_id.trim());
+    if unit.is_err() {
+        errors.push(FieldError::new("unit_id", "Mã đơn vị không hợp lệ."));
+    }
+    let mut grants = Vec::new();
+    for (i, g) in input.grants.iter().enumerate() {
+        match (Role::parse(g.role.trim()), UnitId::parse(g.unit_id.trim())) {
+            (Some(role), Ok(unit)) => grants.push(Grant { role, unit }),
+            _ => errors.push(FieldError::new(&format!("grants[{i}]"), "Vai trò hoặc đơn vị không hợp lệ.")),
+        }
+    }
+    match unit {
+        Ok(unit) if errors.is_empty() => Ok((username, full_name, unit, grants)),
+        _ => Err(AppError::Invalid(errors)),
+    }
+}
+
+impl App {
+    /// Creates an officer account. The caller must be allowed to manage officers of the
+    /// home unit and of every unit a role is granted on: nobody grants beyond their reach.
+    pub async fn create_officer(&self, ctx: &Ctx, input: NewOfficer) -> Result<OfficerView, AppError> {
+        let (username, full_name, unit, grants) = validate_new_officer(&input)?;
+        let tree = self.tree();
+        let today = motcua_domain::time::local_date(self.now());
+        let mut missing = Vec::new();
+        for (field, u) in std::iter::once(("unit_id".to_owned(), &unit))
+            .chain(grants.iter().enumerate().map(|(i, g)| (format!("grants[{i}]"), &g.unit)))
+        {
+            match tree.get(u) {
+                Some(found) if found.is_active_on(today) => {}
+                _ => missing.push(FieldError::new(&field, "Đơn vị không tồn tại hoặc đã hết hiệu lực.")),
+            }
+        }
+        if !missing.is_empty() {
+            return Err(AppError::Invalid(missing));
+        }
+        self.require(&ctx.principal, Action::ManageOfficers, &unit)?;
+        for grant in &grants {
+            self.require(&ctx.principal, Action::ManageOfficers, &grant.unit)?;
+        }
+        let password_hash = hash_password(&input.password)?;
+        let now = self.now();
+        let record = OfficerRecord {
+            id: Uuid::now_v7(),
+            username,
+            full_name,
+            unit_id: unit.to_string(),
+            password_hash,
+            disabled: false,
+            version: 1,
+            created_at: now,
+        };
+        let view = OfficerView::new(record.clone(), grants.clone())?;
+        let ctx = ctx.clone();
+        let payload = serde_json::json!({ "username": record.username, "full_name": record.full_name, "grants": grants });
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    officers::insert(tx, &record).await.map_err(|e| match e {
+                        StorageError::Duplicate { .. } => AppError::code(ErrorCode::UsernameTaken),
+                        other => other.into(),
+                    })?;
+                    officers::set_grants(tx, record.id, &grants).await?;
+                    let change = Change {
+                        subject_type: "officer",
+                        subject_id: record.id.to_string(),
+                        action: "officer.created",
+                        unit: Some(unit),
+                        payload,
+                    };
+                    record::event(tx, &tree, now, &ctx, change).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await?;
+        Ok(view)
+    }
+
+    /// Checks a password and opens a session.
+    pub async fn login(&self, username: &str, password: &str, client: ClientInfo) -> Result<LoginOutcome, AppError> {
+        let key = username.trim().to_lowercase();
+        let now = self.now();
+        let (limit, window) = (self.config.login_attempts, self.config.login_window);
+        if self.throttle.blocked(&key, now, limit, window) {
+            return Err(AppError::code(ErrorCode::TooManyAttempts));
+        }
+        let mut tx = self.db.read().await?;
+        let found = officers::by_username(&mut tx, &key).await?;
+        let grants = match &found {
+            Some(o) => officers::grants(&mut tx, o.id).await?,
+            None => Vec::new(),
+        };
+        tx.commit().await?;
+        let verified = match &found {
+            Some(o) => verify_password(password, &o.password_hash) && !o.disabled,
+            None => {
+                // Spend the same time as for a real account.
+                let _ = verify_password(password, dummy_hash());
+                false
+            }
+        };
+        let tree = self.tree();
+        let Some(officer) = found.filter(|_| verified) else {
+            self.throttle.failed(&key, now, window);
+            let mut payload = serde_json::json!({ "username": key });
+            if let Some(ip) = &client.ip {
+                payload["client_ip"] = ip.clone().into();
+            }
+            let change = Change { subject_type: "session", subject_id: key.clone(), action: "session.login_failed", unit: None, payload };
+            self.db
+                .write(move |tx| Box::pin(async move { record::event(tx, &tree, now, &Ctx::system(), change).await }))
+                .await?;
+            return Err(AppError::code(ErrorCode::BadCredentials));
+        };
+        self.throttle.succeeded(&key);
+        let mut raw = [0_u8; 32];
+        rand::rng().fill_bytes(&mut raw);
+        let token = hex::encode(raw);
+        let expires_at = now + self.config.session_ttl;
+        let view = OfficerView::new(officer, grants)?;
+        let session = SessionRecord {
+            token_hash: token_hash(&token),
+            officer_id: view.id,
+            created_at: now,
+            expires_at,
+            client_ip: client.ip.clone(),
+            user_agent: client.user_agent.map(|ua| ua.chars().take(300).collect()),
+        };
+        let ctx = Ctx::new(view.principal(), None);
+        let change = Change {
+            subject_type: "officer",
+            subject_id: view.id.to_string(),
+            action: "session.created",
+            unit: Some(view.unit_id.clone()),
+            payload: serde_json::json!({ "client_ip": client.ip, "expires_at": expires_at }),
+        };
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    sessions::insert(tx, &session).await?;
+                    record::event(tx, &tree, now, &ctx, change).await
+                })
+            })
+            .await?;
+        Ok(LoginOutcome { token, expires_at, officer: view })
+    }
+
+    /// The officer behind a session cookie, if the session is valid and the account enabled.
+    pub async fn authenticate(&self, token: &str) -> Result<Option<OfficerView>, AppError> {
+        let mut tx = self.db.read().await?;
+        let Some(session) = sessions::find_valid(&mut tx, &token_hash(token), self.now()).await? else {
+            return Ok(None);
+        };
+        let Some(officer) = officers::by_id(&mut tx, session.officer_id).await? else { return Ok(None) };
+        if officer.disabled {
+            return Ok(None);
+        }
+        let grants = officers::grants(&mut tx, officer.id).await?;
+        tx.commit().await?;
+        OfficerView::new(officer, grants).map(Some)
+    }
+
+    /// Ends a session.
+    pub async fn logout(&self, ctx: &Ctx, token: &str) -> Result<(), AppError> {
+        let hash = token_hash(token);
+        let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    if sessions::delete(tx, &hash).await? {
+                        if let Principal::Officer { id, unit, .. } = &ctx.principal {
+                            let change = Change {
+                                subject_type: "officer",
+                                subject_id: id.to_string(),
+                                action: "session.ended",
+                                unit: Some(unit.clone()),
+                                payload: serde_json::json!({}),
+                            };
+                            record::event(tx, &tree, now, &ctx, change).await?;
+                        }
+                    }
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
+    }
+
+    /// The officers of a unit, for those allowed to see them.
+    pub async fn officers_of_unit(&self, ctx: &Ctx, unit: &str) -> Result<Vec<OfficerView>, AppError> {
+        let unit = UnitId::parse(unit).map_err(|_| AppError::not_found(format!("đơn vị {unit}")))?;
+        if self.tree().get(&unit).is_none() {
+            return Err(AppError::not_found(format!("đơn vị {unit}")));
+        }
+        self.require(&ctx.principal, Action::ViewOfficers, &unit)?;
+        let mut tx = self.db.read().await?;
+        let mut views = Vec::new();
+        for record in officers::of_unit(&mut tx, &unit).await? {
+            let grants = officers::grants(&mut tx, record.id).await?;
+            views.push(OfficerView::new(record, grants)?);
+        }
+        tx.commit().await?;
+        Ok(views)
+    }
+
+    /// Disables or re-enables an account; disabling ends all its sessions at once.
+    pub async fn set_officer_disabled(&self, ctx: &Ctx, id: Uuid, disabled: bool, version: i64) -> Result<(), AppError> {
+        let mut tx = self.db.read().await?;
+        let record = officers::by_id(&mut tx, id).await?.ok_or_else(|| AppError::not_found("cán bộ"))?;
+        tx.commit().await?;
+        let unit = UnitId::parse(&record.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        self.require(&ctx.principal, Action::ManageOfficers, &unit)?;
+        let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    officers::set_disabled(tx, id, disabled, version, now).await?;
+                    if disabled {
+                        sessions::delete_of_officer(tx, id).await?;
+                    }
+                    let change = Change {
+                        subject_type: "officer",
+                        subject_id: id.to_string(),
+                        action: if disabled { "officer.disabled" } else { "officer.enabled" },
+                        unit: Some(unit),
+                        payload: serde_json::json!({ "version": version + 1 }),
+                    };
+                    record::event(tx, &tree, now, &ctx, change).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
+    }
+}
+
+/// A real argon2id hash of a throwaway password, so that an unknown username costs the
+/// same verification time as a known one.
+fn dummy_hash() -> &'static str {
+    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    DUMMY.get_or_init(|| hash_password("motcua-timing-equaliser").unwrap_or_default())
+}

@@ -1,0 +1,232 @@
+//! Errors of the use cases, and the registry of stable error codes.
+//!
+//! A code is a public contract of the API (`type` and `code` of problem+json): never
+//! rename one. Each has an HTTP status and a Vietnamese message for people.
+
+use motcua_domain::access::Denied;
+use motcua_storage::StorageError;
+
+/// Stable machine codes, with their HTTP status and Vietnamese title.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorCode {
+    /// Input failed validation.
+    InvalidInput,
+    /// The request body is not valid JSON or has the wrong shape.
+    MalformedBody,
+    /// The request body is too large.
+    BodyTooLarge,
+    /// Nothing at this address.
+    NotFound,
+    /// The method is not allowed here.
+    MethodNotAllowed,
+    /// Login required.
+    Unauthenticated,
+    /// Logged in, but not allowed.
+    Forbidden,
+    /// Wrong username or password (or disabled account: not told apart, on purpose).
+    BadCredentials,
+    /// Too many failed logins.
+    TooManyAttempts,
+    /// The username is taken.
+    UsernameTaken,
+    /// Someone else changed the record first.
+    StaleVersion,
+    /// A cross-site request was refused.
+    CsrfRejected,
+    /// The database is busy or unreachable; retry later.
+    Unavailable,
+    /// The database disk is full.
+    StorageFull,
+    /// The request took too long.
+    Timeout,
+    /// A bug: logged with the request id.
+    Internal,
+}
+
+impl ErrorCode {
+    /// Every code, for the registry test and the documentation.
+    pub const ALL: [ErrorCode; 16] = [
+        Self::InvalidInput,
+        Self::MalformedBody,
+        Self::BodyTooLarge,
+        Self::NotFound,
+        Self::MethodNotAllowed,
+        Self::Unauthenticated,
+        Self::Forbidden,
+        Self::BadCredentials,
+        Self::TooManyAttempts,
+        Self::UsernameTaken,
+        Self::StaleVersion,
+        Self::CsrfRejected,
+        Self::Unavailable,
+        Self::StorageFull,
+        Self::Timeout,
+        Self::Internal,
+    ];
+
+    /// The snake_case code sent to clients.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "invalid_input",
+            Self::MalformedBody => "malformed_body",
+            Self::BodyTooLarge => "body_too_large",
+            Self::NotFound => "not_found",
+            Self::MethodNotAllowed => "method_not_allowed",
+            Self::Unauthenticated => "unauthenticated",
+            Self::Forbidden => "forbidden",
+            Self::BadCredentials => "bad_credentials",
+            Self::TooManyAttempts => "too_many_attempts",
+            Self::UsernameTaken => "username_taken",
+            Self::StaleVersion => "stale_version",
+            Self::CsrfRejected => "csrf_rejected",
+            Self::Unavailable => "unavailable",
+            Self::StorageFull => "storage_full",
+            Self::Timeout => "timeout",
+            Self::Internal => "internal",
+        }
+    }
+
+    /// The HTTP status.
+    pub fn status(self) -> u16 {
+        match self {
+            Self::InvalidInput => 422,
+            Self::MalformedBody => 400,
+            Self::BodyTooLarge => 413,
+            Self::NotFound => 404,
+            Self::MethodNotAllowed => 405,
+            Self::Unauthenticated | Self::BadCredentials => 401,
+            Self::Forbidden | Self::CsrfRejected => 403,
+            Self::TooManyAttempts => 429,
+            Self::UsernameTaken | Self::StaleVersion => 409,
+            Self::Unavailable | Self::StorageFull => 503,
+            Self::Timeout => 408,
+            Self::Internal => 500,
+        }
+    }
+
+    /// What a person reads, in Vietnamese.
+    pub fn title_vi(self) -> &'static str {
+        match self {
+            Self::InvalidInput => "Thông tin nhập chưa hợp lệ.",
+            Self::MalformedBody => "Dữ liệu gửi lên không đúng định dạng.",
+            Self::BodyTooLarge => "Dữ liệu gửi lên vượt quá dung lượng cho phép.",
+            Self::NotFound => "Không tìm thấy trang hoặc dữ liệu yêu cầu.",
+            Self::MethodNotAllowed => "Phương thức yêu cầu không được hỗ trợ tại địa chỉ này.",
+            Self::Unauthenticated => "Vui lòng đăng nhập để tiếp tục.",
+            Self::Forbidden => "Bạn không có quyền thực hiện thao tác này.",
+            Self::BadCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.",
+            Self::TooManyAttempts => "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
+            Self::UsernameTaken => "Tên đăng nhập đã được sử dụng.",
+            Self::StaleVersion => "Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại và thử lại.",
+            Self::CsrfRejected => "Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống.",
+            Self::Unavailable => "Hệ thống đang bận hoặc tạm thời gián đoạn. Vui lòng thử lại sau ít phút.",
+            Self::StorageFull => "Hệ thống tạm thời không thể lưu dữ liệu. Quản trị viên đã được báo.",
+            Self::Timeout => "Yêu cầu xử lý quá lâu. Vui lòng thử lại.",
+            Self::Internal => "Đã có lỗi xảy ra. Vui lòng thử lại hoặc liên hệ quản trị viên.",
+        }
+    }
+}
+
+/// One field that failed validation.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The field's key as sent.
+    pub field: String,
+    /// What is wrong, in Vietnamese.
+    pub message: String,
+}
+
+impl FieldError {
+    /// A field error.
+    pub fn new(field: &str, message: &str) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+/// Why a use case did not succeed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum AppError {
+    /// A stable condition with its code and an optional detail for the caller.
+    #[error("{}", code.as_str())]
+    Coded {
+        /// The registry code.
+        code: ErrorCode,
+        /// Extra explanation for the caller (Vietnamese), if any.
+        detail: Option<String>,
+    },
+    /// Field-level validation failures.
+    #[error("invalid input")]
+    Invalid(Vec<FieldError>),
+    /// Storage failure, classified.
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl AppError {
+    /// An error with a code and no detail.
+    pub fn code(code: ErrorCode) -> Self {
+        Self::Coded { code, detail: None }
+    }
+
+    /// An error with a code and a detail.
+    pub fn detailed(code: ErrorCode, detail: impl Into<String>) -> Self {
+        Self::Coded { code, detail: Some(detail.into()) }
+    }
+
+    /// Not found, with what was looked for.
+    pub fn not_found(what: impl Into<String>) -> Self {
+        Self::detailed(ErrorCode::NotFound, what)
+    }
+
+    /// The registry code this error is reported as.
+    pub fn error_code(&self) -> ErrorCode {
+        match self {
+            Self::Coded { code, .. } => *code,
+            Self::Invalid(_) => ErrorCode::InvalidInput,
+            Self::Storage(e) => match e {
+                StorageError::NotFound => ErrorCode::NotFound,
+                StorageError::StaleVersion => ErrorCode::StaleVersion,
+                StorageError::Busy | StorageError::Unavailable(_) => ErrorCode::Unavailable,
+                StorageError::Full => ErrorCode::StorageFull,
+                _ => ErrorCode::Internal,
+            },
+        }
+    }
+}
+
+impl From<Denied> for AppError {
+    fn from(denied: Denied) -> Self {
+        match denied {
+            Denied::NotAuthenticated => Self::code(ErrorCode::Unauthenticated),
+            Denied::NotPermitted { .. } => Self::code(ErrorCode::Forbidden),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    #[test]
+    fn codes_are_unique_snake_case_with_vietnamese_titles() {
+        let mut seen = HashSet::new();
+        for code in ErrorCode::ALL {
+            let s = code.as_str();
+            assert!(seen.insert(s), "duplicate {s}");
+            assert!(s.bytes().all(|b| b.is_ascii_lowercase() || b == b'_'), "{s}");
+            assert!((400..600).contains(&code.status()), "{s}");
+            let title = code.title_vi();
+            assert!(title.ends_with('.') && !title.is_ascii(), "{s}: a Vietnamese sentence with diacritics");
+        }
+    }
+
+    #[test]
+    fn storage_errors_map_to_codes() {
+        assert_eq!(AppError::from(StorageError::Busy).error_code(), ErrorCode::Unavailable);
+        assert_eq!(AppError::from(StorageError::Full).error_code(), ErrorCode::StorageFull);
+        assert_eq!(AppError::from(StorageError::StaleVersion).error_code(), ErrorCode::StaleVersion);
+        assert_eq!(AppError::from(StorageError::Other("x".into())).error_code(), ErrorCode::Internal);
+        assert_eq!(AppError::from(Denied::NotAuthenticated).error_code(), ErrorCode::Unauthenticated);
+    }
+}

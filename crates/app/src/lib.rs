@@ -1,0 +1,99 @@
+//! Use cases: each one loads what it needs, lets the domain decide, and persists the
+//! change together with its event (and any job) in one transaction.
+//!
+//! The web layer and the command line call only this crate. Every call that touches
+//! an organisation's records names the acting [`Principal`](motcua_domain::access::Principal)
+//! and passes the one decision point, [`App::require`].
+
+pub mod accounts;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod jobs;
+pub mod record;
+pub mod units;
+
+use std::sync::{Arc, RwLock};
+
+use motcua_domain::access::{Action, Principal, decide};
+use motcua_domain::unit::{UnitId, UnitTree};
+use motcua_storage::Db;
+
+pub use clock::{Clock, ManualClock, SystemClock};
+pub use error::{AppError, ErrorCode};
+
+/// Settings the use cases need.
+#[derive(Debug, Clone)]
+pub struct AppConfig {
+    /// How long an officer session lasts.
+    pub session_ttl: chrono::Duration,
+    /// Failed logins allowed per account in [`AppConfig::login_window`] before a pause.
+    pub login_attempts: u32,
+    /// The window and pause of the login throttle.
+    pub login_window: chrono::Duration,
+    /// How long a claimed job may run before another worker may take it over.
+    pub job_lease: chrono::Duration,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        Self {
+            session_ttl: chrono::Duration::hours(10),
+            login_attempts: 5,
+            login_window: chrono::Duration::minutes(15),
+            job_lease: chrono::Duration::minutes(5),
+        }
+    }
+}
+
+/// The application: database, clock, the organisation tree in memory, job handlers.
+#[derive(Clone)]
+pub struct App {
+    db: Db,
+    clock: Arc<dyn Clock>,
+    tree: Arc<RwLock<Arc<UnitTree>>>,
+    config: AppConfig,
+    jobs: jobs::Registry,
+    throttle: accounts::LoginThrottle,
+}
+
+impl App {
+    /// Builds the application over a migrated database and loads the unit tree.
+    pub async fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> Result<Self, AppError> {
+        let app = Self {
+            db,
+            clock,
+            tree: Arc::new(RwLock::new(Arc::new(UnitTree::default()))),
+            config,
+            jobs: jobs::Registry::default(),
+            throttle: accounts::LoginThrottle::default(),
+        };
+        app.reload_tree().await?;
+        Ok(app)
+    }
+
+    /// The database handle.
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// The current instant from the injected clock.
+    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
+        motcua_domain::time::storable(self.clock.now())
+    }
+
+    /// The organisation tree as last loaded.
+    pub fn tree(&self) -> Arc<UnitTree> {
+        self.tree.read().unwrap_or_else(|poisoned| poisoned.into_inner()).clone()
+    }
+
+    /// The one decision point: refuses unless `principal` may do `action` on `unit`'s records.
+    pub fn require(&self, principal: &Principal, action: Action, unit: &UnitId) -> Result<(), AppError> {
+        decide(principal, action, unit, &self.tree()).map_err(AppError::from)
+    }
+
+    /// Use-case settings.
+    pub fn config(&self) -> &AppConfig {
+        &self.config
+    }
+}

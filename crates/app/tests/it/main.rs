@@ -1,0 +1,16 @@
+//! Use cases over real storage, each run on SQLite and on PostgreSQL.
+
+mod cases;
+
+motcua_testkit::dual_test!(cases:
+    demo_load_is_idempotent_and_audited,
+    unit_tree_shows_history_and_succession,
+    bad_unit_files_change_nothing,
+    officer_of_one_unit_is_refused_another_units_data,
+    login_logout_and_throttle,
+    disabling_an_officer_ends_sessions_and_detects_conflicts,
+    job_enqueued_with_a_change_runs_once,
+    job_of_a_failed_change_never_exists,
+    failing_job_is_retried_with_backoff_then_given_up,
+    sweeper_removes_expired_sessions,
+);

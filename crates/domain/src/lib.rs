@@ -1,0 +1,11 @@
+//! The pure core of motcua: the legal rules, with no I/O, no async and no SQL.
+//!
+//! Every rule here is a plain function over plain values so that it can be tested
+//! exhaustively. The shell (storage, app, web) loads the values, asks these
+//! functions for a decision, and persists the outcome.
+
+pub mod access;
+pub mod job;
+pub mod text;
+pub mod time;
+pub mod unit;

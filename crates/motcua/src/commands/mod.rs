@@ -1,0 +1,207 @@
+//! The subcommands. Each opens what it needs from the settings and calls the app.
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use anyhow::{Context, bail};
+use motcua_app::demo::{DEMO_OFFICERS, DEMO_PASSWORD};
+use motcua_app::record::Ctx;
+use motcua_app::units::{parse_reference_csv, parse_units_toml};
+use motcua_app::{App, AppConfig, SystemClock};
+use motcua_storage::{Db, DbOptions};
+use motcua_web::{AppState, WebConfig};
+use tokio::sync::watch;
+
+use crate::settings::{Settings, redact};
+
+/// Logs to stderr as text or JSON; `RUST_LOG` overrides `log.level`.
+pub fn init_logging(settings: &Settings) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .or_else(|_| tracing_subscriber::EnvFilter::try_new(&settings.log.level))
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    if settings.log.format == "json" {
+        builder.json().init();
+    } else {
+        builder.init();
+    }
+}
+
+async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
+    let url = settings.database_url();
+    if settings.is_embedded() {
+        std::fs::create_dir_all(&settings.data_dir)
+            .with_context(|| format!("data_dir: cannot create {}", settings.data_dir.display()))?;
+    }
+    let options = DbOptions {
+        max_connections: settings.database.max_connections,
+        writer_lanes: settings.database.writer_lanes,
+        max_batch: settings.database.max_batch,
+        ..DbOptions::default()
+    };
+    let db = Db::connect(&url, &options).await.with_context(|| format!("database.url: cannot open {}", redact(&url)))?;
+    tracing::info!(backend = db.backend().name(), url = %redact(&url), "database opened");
+    Ok(db)
+}
+
+async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
+    let db = open_db(settings).await?;
+    if migrate {
+        db.migrate().await.context("applying migrations")?;
+    }
+    let config = AppConfig {
+        session_ttl: chrono::Duration::hours(settings.session.ttl_hours),
+        login_attempts: settings.session.login_attempts,
+        login_window: chrono::Duration::minutes(settings.session.login_window_minutes),
+        ..AppConfig::default()
+    };
+    App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))
+}
+
+/// `motcua migrate`
+pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
+    let db = open_db(settings).await?;
+    db.migrate().await.context("applying migrations")?;
+    for (version, name, applied) in db.migration_status().await? {
+        println!("{version:>4} {name:<40} {}", if applied { "đã áp dụng (applied)" } else { "chưa áp dụng (pending)" });
+    }
+    db.close().await;
+    Ok(())
+}
+
+/// `motcua import units FILE`
+pub async fn import_units(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let units = match file.extension().and_then(|e| e.to_str()) {
+        Some("csv") => parse_reference_csv(&text),
+        Some("toml") => parse_units_toml(&text),
+        _ => bail!("{}: expected a .csv or .toml file", file.display()),
+    }
+    .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+    let app = open_app(settings, true).await?;
+    let report = app.apply_units(&Ctx::system(), units).await.map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+    println!("Đã nhập {}: {} mới, {} cập nhật, {} không đổi.", file.display(), report.created, report.updated, report.unchanged);
+    app.db().close().await;
+    Ok(())
+}
+
+fn describe(e: &motcua_app::AppError) -> String {
+    match e {
+        motcua_app::AppError::Coded { code, detail } => match detail {
+            Some(d) => format!("{} {d}", code.title_vi()),
+            None => code.title_vi().to_owned(),
+        },
+        motcua_app::AppError::Invalid(fields) => fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+        motcua_app::AppError::Storage(s) => s.to_string(),
+    }
+}
+
+/// `motcua demo`
+pub async fn demo(settings: &Settings, then_serve: bool) -> anyhow::Result<()> {
+    let app = open_app(settings, true).await?;
+    let report = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading the demo data: {}", describe(&e)))?;
+    println!(
+        "Dữ liệu mẫu: {} đơn vị hành chính mới ({} không đổi), {} đơn vị tổ chức mới ({} không đổi), {} tài khoản mới.",
+        report.reference.created,
+        report.reference.unchanged,
+        report.demo_units.created,
+        report.demo_units.unchanged,
+        report.officers_created
+    );
+    if !then_serve {
+        app.db().close().await;
+        return Ok(());
+    }
+    let addr = settings.bind_addr()?;
+    println!("\nTài khoản cán bộ mẫu (mật khẩu chung: {DEMO_PASSWORD}):");
+    for officer in DEMO_OFFICERS {
+        let roles: Vec<&str> = officer.grants.iter().map(|(role, _)| *role).collect();
+        println!("  {:<18} {:<28} {} @ {}", officer.username, officer.full_name, roles.join(", "), officer.unit);
+    }
+    run_server(settings, app, addr).await
+}
+
+/// `motcua serve`
+pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
+    let app = open_app(settings, settings.database.migrate_on_start).await?;
+    run_server(settings, app, settings.bind_addr()?).await
+}
+
+async fn run_server(settings: &Settings, app: App, addr: SocketAddr) -> anyhow::Result<()> {
+    let web = WebConfig {
+        cookie_secure: settings.server.cookie_secure,
+        body_limit: settings.server.body_limit_bytes,
+        request_timeout: Duration::from_secs(settings.server.request_timeout_secs),
+        portal_name: settings.server.portal_name.clone(),
+    };
+    let router = motcua_web::router(AppState::new(app.clone(), web));
+    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("server.bind: cannot listen on {addr}"))?;
+    let (stop_tx, stop_rx) = watch::channel(false);
+    let mut background = Vec::new();
+    if settings.jobs.enabled {
+        background.push(tokio::spawn(job_worker(app.clone(), Duration::from_millis(settings.jobs.poll_interval_ms), stop_rx.clone())));
+        background.push(tokio::spawn(sweeper(app.clone(), Duration::from_secs(settings.jobs.sweep_interval_secs), stop_rx.clone())));
+    }
+    println!("\nmotcua đang chạy tại http://{addr} (dừng: Ctrl+C)");
+    tracing::info!(%addr, "listening");
+    let server = axum::serve(listener, router.into_make_service_with_connect_info::<SocketAddr>())
+        .with_graceful_shutdown(async move {
+            shutdown_signal().await;
+            tracing::info!("shutting down: finishing requests in flight");
+        });
+    let result = server.await.context("server failed");
+    let _ = stop_tx.send(true);
+    for task in background {
+        let _ = task.await;
+    }
+    app.db().close().await;
+    result
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { () = ctrl_c => {}, () = terminate => {} }
+}
+
+async fn job_worker(app: App, every: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        match app.run_due_jobs(32).await {
+            Ok(report) if report.done + report.retried + report.failed > 0 => tracing::info!(?report, "jobs run"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "job worker pass failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}
+
+async fn sweeper(app: App, every: Duration, mut stop: watch::Receiver<bool>) {
+    loop {
+        match app.sweep().await {
+            Ok(report) if report.sessions_removed + report.jobs_requeued > 0 => tracing::info!(?report, "sweep"),
+            Ok(_) => {}
+            Err(e) => tracing::error!(error = %e, "sweep failed"),
+        }
+        tokio::select! {
+            _ = tokio::time::sleep(every) => {}
+            _ = stop.changed() => return,
+        }
+    }
+}

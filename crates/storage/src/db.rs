@@ -1,0 +1,360 @@
+//! The database handle: SQLite or PostgreSQL, chosen by the URL's scheme.
+//!
+//! Repository functions take a [`Tx`] and build each statement once with sea-query;
+//! [`Tx`] renders it for its backend. Writers on SQLite take the write lock up front
+//! (`BEGIN IMMEDIATE`), so a deferred-to-write upgrade can never fail with SQLITE_BUSY.
+
+use std::str::FromStr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
+use sea_query_sqlx::SqlxBinder;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
+use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
+use sqlx::{AssertSqlSafe, FromRow, PgPool, SqlitePool};
+
+use crate::error::StorageError;
+use crate::write::{WriteQueue, WriteStats};
+
+static SQLITE_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+static POSTGRES_MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
+
+/// Which database engine a handle talks to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    /// Embedded SQLite file.
+    Sqlite,
+    /// PostgreSQL (or a compatible distributed engine).
+    Postgres,
+}
+
+impl Backend {
+    /// Lower-case name for logs and pages.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Sqlite => "sqlite",
+            Self::Postgres => "postgres",
+        }
+    }
+}
+
+/// Connection settings that are not part of the URL.
+#[derive(Debug, Clone)]
+pub struct DbOptions {
+    /// Pool size (SQLite readers plus the writer; PostgreSQL connections).
+    pub max_connections: u32,
+    /// How long a request waits for a pooled connection before "unavailable".
+    pub acquire_timeout: Duration,
+    /// How long SQLite waits on a lock held by another process.
+    pub busy_timeout: Duration,
+    /// Concurrent group-commit writers on PostgreSQL (SQLite always has one writer).
+    /// One lane batches best; more lanes overlap commits when the disk allows it.
+    pub writer_lanes: usize,
+    /// Most requests sharing one commit.
+    pub max_batch: usize,
+}
+
+impl Default for DbOptions {
+    fn default() -> Self {
+        Self {
+            max_connections: 16,
+            acquire_timeout: Duration::from_secs(10),
+            busy_timeout: Duration::from_secs(10),
+            writer_lanes: 1,
+            max_batch: 256,
+        }
+    }
+}
+
+#[derive(Clone)]
+pub(crate) enum Pool {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+/// A handle to the database, cheap to clone and shared by the whole process.
+#[derive(Clone)]
+pub struct Db {
+    pool: Pool,
+    writer: Arc<WriteQueue>,
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // Never print the URL: it may carry a password.
+        f.debug_struct("Db").field("backend", &self.backend()).finish_non_exhaustive()
+    }
+}
+
+impl Db {
+    /// Opens the database named by `url` (`sqlite://path` or `postgres://…`).
+    /// The SQLite file is created if missing; nothing is migrated yet.
+    pub async fn connect(url: &str, options: &DbOptions) -> Result<Self, StorageError> {
+        let pool = if url.starts_with("sqlite:") {
+            let connect = SqliteConnectOptions::from_str(url)
+                .map_err(|e| StorageError::Unavailable(e.to_string()))?
+                .create_if_missing(true)
+                .journal_mode(SqliteJournalMode::Wal)
+                // FULL: an acknowledged write survives a power loss. Group commit pays for it.
+                .synchronous(SqliteSynchronous::Full)
+                .foreign_keys(true)
+                .busy_timeout(options.busy_timeout);
+            Pool::Sqlite(
+                SqlitePoolOptions::new()
+                    .max_connections(options.max_connections.max(2))
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect)
+                    .await?,
+            )
+        } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+            let connect = PgConnectOptions::from_str(url).map_err(|e| StorageError::Unavailable(e.to_string()))?;
+            Pool::Postgres(
+                PgPoolOptions::new()
+                    .max_connections(options.max_connections.max(2))
+                    .acquire_timeout(options.acquire_timeout)
+                    .connect_with(connect)
+                    .await?,
+            )
+        } else {
+            return Err(StorageError::Unavailable(
+                "unsupported database URL: use sqlite://<file> or postgres://…".into(),
+            ));
+        };
+        let lanes = match pool {
+            Pool::Sqlite(_) => 1,
+            Pool::Postgres(_) => options.writer_lanes.max(1),
+        };
+        let writer = WriteQueue::start(pool.clone(), lanes, options.max_batch.max(1));
+        Ok(Self { pool, writer: Arc::new(writer) })
+    }
+
+    /// The engine behind this handle.
+    pub fn backend(&self) -> Backend {
+        match self.pool {
+            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Applies pending migrations of this backend.
+    pub async fn migrate(&self) -> Result<(), StorageError> {
+        match &self.pool {
+            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
+        }
+        Ok(())
+    }
+
+    /// Version numbers and names of the migrations shipped in this binary, and whether
+    /// each one has been applied to this database.
+    pub async fn migration_status(&self) -> Result<Vec<(i64, String, bool)>, StorageError> {
+        let (migrator, applied): (&sqlx::migrate::Migrator, Vec<(i64,)>) = match &self.pool {
+            Pool::Sqlite(p) => (
+                &SQLITE_MIGRATOR,
+                sqlx::query_as("select version from _sqlx_migrations where success").fetch_all(p).await.unwrap_or_default(),
+            ),
+            Pool::Postgres(p) => (
+                &POSTGRES_MIGRATOR,
+                sqlx::query_as("select version from _sqlx_migrations where success").fetch_all(p).await.unwrap_or_default(),
+            ),
+        };
+        Ok(migrator
+            .iter()
+            .map(|m| (m.version, m.description.to_string(), applied.iter().any(|(v,)| *v == m.version)))
+            .collect())
+    }
+
+    /// A short fingerprint of the migrations shipped in this binary (their checksums):
+    /// two binaries with the same fingerprint expect the same schema.
+    pub fn schema_fingerprint(&self) -> String {
+        let migrator = match self.pool {
+            Pool::Sqlite(_) => &SQLITE_MIGRATOR,
+            Pool::Postgres(_) => &POSTGRES_MIGRATOR,
+        };
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a: stable across builds and platforms
+        for byte in migrator.iter().flat_map(|m| m.checksum.iter()) {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
+    /// Every column of every table of the application schema, as
+    /// `(table, column, nullable)`, sorted: what the schema-parity check compares.
+    pub async fn columns(&self) -> Result<Vec<(String, String, bool)>, StorageError> {
+        let mut columns: Vec<(String, String, bool)> = match &self.pool {
+            Pool::Sqlite(p) => sqlx::query_as::<_, (String, String, bool)>(
+                "select m.name, c.name, c.\"notnull\" = 0 from sqlite_master m join pragma_table_info(m.name) c \
+                 where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations'",
+            )
+            .fetch_all(p)
+            .await?,
+            Pool::Postgres(p) => sqlx::query_as::<_, (String, String, bool)>(
+                "select table_name::text, column_name::text, is_nullable = 'YES' from information_schema.columns \
+                 where table_schema = current_schema() and table_name <> '_sqlx_migrations'",
+            )
+            .fetch_all(p)
+            .await?,
+        };
+        columns.sort();
+        Ok(columns)
+    }
+
+    /// A cheap round trip, for readiness checks.
+    pub async fn ping(&self) -> Result<(), StorageError> {
+        match &self.pool {
+            Pool::Sqlite(p) => {
+                sqlx::query("select 1").execute(p).await?;
+            }
+            Pool::Postgres(p) => {
+                sqlx::query("select 1").execute(p).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// A transaction for reading.
+    pub async fn read(&self) -> Result<Tx, StorageError> {
+        Ok(match &self.pool {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+
+    /// A transaction of its own for bulk work outside the request path (imports, demo
+    /// data, the job runner's bookkeeping). Request handlers use [`Db::write`].
+    pub async fn begin_write(&self) -> Result<Tx, StorageError> {
+        self.pool.begin_write().await
+    }
+
+    /// Runs `work` inside a shared group commit and returns its result once that
+    /// commit is durable. `work` runs in its own savepoint: if it fails, only its own
+    /// changes are undone and the rest of the batch still commits.
+    pub async fn write<T, E, F>(&self, work: F) -> Result<T, E>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> futures::future::BoxFuture<'t, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        self.writer.submit(work).await
+    }
+
+    /// Counters of the group-commit writer.
+    pub fn write_stats(&self) -> WriteStats {
+        self.writer.stats()
+    }
+
+    /// Closes every connection; pending writes are finished first.
+    pub async fn close(&self) {
+        match &self.pool {
+            Pool::Sqlite(p) => p.close().await,
+            Pool::Postgres(p) => p.close().await,
+        }
+    }
+}
+
+impl Pool {
+    pub(crate) async fn begin_write(&self) -> Result<Tx, StorageError> {
+        Ok(match self {
+            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
+            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+        })
+    }
+}
+
+/// An open transaction on either backend.
+pub enum Tx {
+    /// SQLite transaction.
+    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
+    /// PostgreSQL transaction.
+    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+}
+
+/// A row type that decodes from both backends' rows.
+pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
+
+macro_rules! render {
+    ($tx:expr, $stmt:expr, |$conn:ident, $sql:ident, $values:ident| $body:expr) => {
+        match $tx {
+            Tx::Sqlite(t) => {
+                let ($sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
+                let $conn = &mut **t;
+                $body
+            }
+            Tx::Postgres(t) => {
+                let ($sql, $values) = $stmt.build_sqlx(PostgresQueryBuilder);
+                let $conn = &mut **t;
+                $body
+            }
+        }
+    };
+}
+
+impl Tx {
+    /// Which engine the transaction runs on.
+    pub fn backend(&self) -> Backend {
+        match self {
+            Tx::Sqlite(_) => Backend::Sqlite,
+            Tx::Postgres(_) => Backend::Postgres,
+        }
+    }
+
+    /// Runs a statement and returns the number of rows it touched.
+    pub async fn execute<S: SqlxBinder>(&mut self, stmt: &S) -> Result<u64, StorageError> {
+        Ok(render!(self, stmt, |c, sql, v| sqlx::query_with(AssertSqlSafe(sql), v)
+            .execute(c)
+            .await?
+            .rows_affected()))
+    }
+
+    /// All rows of a query.
+    pub async fn fetch_all<T: Row, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Vec<T>, StorageError> {
+        Ok(render!(self, stmt, |c, sql, v| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), v)
+            .fetch_all(c)
+            .await?))
+    }
+
+    /// At most one row.
+    pub async fn fetch_optional<T: Row, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Option<T>, StorageError> {
+        Ok(render!(self, stmt, |c, sql, v| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), v)
+            .fetch_optional(c)
+            .await?))
+    }
+
+    /// Exactly one row, or [`StorageError::NotFound`].
+    pub async fn fetch_one<T: Row, S: SqlxBinder>(&mut self, stmt: &S) -> Result<T, StorageError> {
+        self.fetch_optional(stmt).await?.ok_or(StorageError::NotFound)
+    }
+
+    /// A fixed SQL text with no parameters (savepoints): never built from input.
+    pub(crate) async fn run_fixed(&mut self, sql: &'static str) -> Result<(), StorageError> {
+        match self {
+            Tx::Sqlite(t) => {
+                sqlx::raw_sql(sql).execute(&mut **t).await?;
+            }
+            Tx::Postgres(t) => {
+                sqlx::raw_sql(sql).execute(&mut **t).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Makes the transaction's changes durable.
+    pub async fn commit(self) -> Result<(), StorageError> {
+        match self {
+            Tx::Sqlite(t) => t.commit().await?,
+            Tx::Postgres(t) => t.commit().await?,
+        }
+        Ok(())
+    }
+
+    /// Undoes the transaction's changes.
+    pub async fn rollback(self) -> Result<(), StorageError> {
+        match self {
+            Tx::Sqlite(t) => t.rollback().await?,
+            Tx::Postgres(t) => t.rollback().await?,
+        }
+        Ok(())
+    }
+}

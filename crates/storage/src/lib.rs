@@ -1,0 +1,21 @@
+//! Persistence: one API over SQLite (the embedded default) and PostgreSQL.
+//!
+//! Every statement is written once with sea-query and rendered for the backend in use
+//! (see [`db`]). All writes of the request path go through the group-commit writer
+//! ([`write`]), so concurrent requests share one durable commit while each stays
+//! isolated in its own savepoint. Only this crate contains SQL.
+
+pub mod db;
+pub mod error;
+pub mod events;
+pub mod jobs;
+pub mod officers;
+pub mod sessions;
+pub mod units;
+pub mod write;
+
+pub use db::{Backend, Db, DbOptions, Tx};
+pub use error::StorageError;
+/// JSON column wrapper used by row types.
+pub use sqlx::types::Json;
+pub use write::WriteStats;

@@ -1,0 +1,19 @@
+//! Storage behaviour, each case run on SQLite and on PostgreSQL.
+
+mod cases;
+mod group_commit;
+mod schema;
+
+motcua_testkit::dual_test!(cases:
+    migrations_are_idempotent,
+    units_round_trip_with_successors,
+    duplicate_username_is_classified,
+    stale_version_is_rejected,
+    sessions_expire,
+    events_are_append_only,
+    jobs_are_claimed_once_and_retried,
+    abandoned_jobs_return_to_the_queue,
+    concurrent_claims_are_disjoint,
+    group_commit_isolates_a_failing_write,
+    sequential_writes_commit_one_by_one,
+);

@@ -1,0 +1,48 @@
+//! The REST API, version 1. A public contract: fields are only added, never renamed.
+
+pub mod health;
+pub mod jobs;
+pub mod officers;
+pub mod session;
+pub mod units;
+
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use crate::state::AppState;
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua API",
+        description = "Hệ thống thông tin giải quyết thủ tục hành chính — REST API. Errors are RFC 9457 \
+                       problem+json documents with a stable `code` (see /api/errors).",
+        license(name = "AGPL-3.0-or-later")
+    ),
+    tags(
+        (name = "units", description = "Đơn vị hành chính và cơ cấu tổ chức"),
+        (name = "session", description = "Đăng nhập cán bộ"),
+        (name = "officers", description = "Tài khoản cán bộ"),
+        (name = "jobs", description = "Công việc nền"),
+        (name = "health", description = "Giám sát vận hành"),
+    ),
+    components(schemas(crate::error::Problem, crate::error::ProblemField))
+)]
+struct ApiDoc;
+
+/// The API routes and their OpenAPI document.
+pub fn routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(units::list))
+        .routes(routes!(units::get))
+        .routes(routes!(session::create, session::delete))
+        .routes(routes!(session::me))
+        .routes(routes!(officers::list))
+        .routes(routes!(officers::create))
+        .routes(routes!(officers::update))
+        .routes(routes!(jobs::list))
+        .routes(routes!(jobs::retry))
+}

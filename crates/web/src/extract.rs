@@ -1,0 +1,166 @@
+//! Request extractors: JSON and forms whose rejections become our errors, and the
+//! logged-in officer from the session cookie or a bearer token.
+
+use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::request::Parts;
+use axum::http::{StatusCode, header};
+use motcua_app::accounts::OfficerView;
+use motcua_app::record::Ctx;
+use motcua_app::{AppError, ErrorCode};
+use motcua_domain::access::Principal;
+use serde::de::DeserializeOwned;
+
+use crate::error::{ApiError, PageError};
+use crate::state::AppState;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "motcua_session";
+
+/// JSON body; malformed or oversized bodies become problem+json.
+pub struct AppJson<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for AppJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(value)) => Ok(Self(value)),
+            Err(rejection) => Err(json_rejection(&rejection)),
+        }
+    }
+}
+
+fn json_rejection(rejection: &JsonRejection) -> ApiError {
+    let code = match rejection.status() {
+        StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::BodyTooLarge,
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            return ApiError(AppError::detailed(ErrorCode::MalformedBody, "Content-Type phải là application/json."));
+        }
+        _ => ErrorCode::MalformedBody,
+    };
+    ApiError(AppError::detailed(code, rejection.body_text()))
+}
+
+/// URL-encoded form body for pages; rejections become the error page.
+pub struct PageForm<T>(pub T);
+
+impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
+    type Rejection = PageError;
+
+    async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
+        match axum::Form::<T>::from_request(req, state).await {
+            Ok(axum::Form(value)) => Ok(Self(value)),
+            Err(rejection) => {
+                let code = if matches!(&rejection, FormRejection::BytesRejection(_))
+                    && rejection.status() == StatusCode::PAYLOAD_TOO_LARGE
+                {
+                    ErrorCode::BodyTooLarge
+                } else {
+                    ErrorCode::MalformedBody
+                };
+                Err(PageError(AppError::code(code)))
+            }
+        }
+    }
+}
+
+/// The caller: the officer behind the session, if any, plus the request id.
+pub struct Caller {
+    /// The logged-in officer.
+    pub officer: Option<OfficerView>,
+    /// The session token presented (for logout).
+    pub token: Option<String>,
+    /// The request id set by the middleware.
+    pub request_id: Option<String>,
+}
+
+impl Caller {
+    /// The use-case context for this caller.
+    pub fn ctx(&self) -> Ctx {
+        let principal = self.officer.as_ref().map_or(Principal::Anonymous, OfficerView::principal);
+        Ctx::new(principal, self.request_id.clone())
+    }
+}
+
+/// The session token of a request: the cookie, or `Authorization: Bearer`.
+pub fn session_token(parts: &Parts) -> Option<String> {
+    let bearer = parts
+        .headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .map(|t| t.trim().to_owned());
+    bearer.or_else(|| {
+        parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookies| {
+            cookies.split(';').find_map(|pair| {
+                let (name, value) = pair.trim().split_once('=')?;
+                (name == SESSION_COOKIE && !value.is_empty()).then(|| value.to_owned())
+            })
+        })
+    })
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
+        let token = session_token(parts);
+        let officer = match &token {
+            // Tokens are 64 hex characters; anything else cannot be a session.
+            Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => state.app.authenticate(t).await?,
+            _ => None,
+        };
+        Ok(Self { officer, token, request_id })
+    }
+}
+
+/// Builds the `Set-Cookie` value for a session (or its removal with `None`).
+pub fn session_cookie(token: Option<&str>, max_age_secs: i64, secure: bool) -> String {
+    let secure = if secure { "; Secure" } else { "" };
+    match token {
+        Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"),
+        None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
+    }
+}
+
+/// Query string; a bad parameter becomes problem+json.
+pub struct AppQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for AppQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        axum::extract::Query::<T>::from_request_parts(parts, state)
+            .await
+            .map(|q| Self(q.0))
+            .map_err(|r| ApiError(AppError::detailed(ErrorCode::InvalidInput, r.body_text())))
+    }
+}
+
+/// Path parameters; a malformed one (e.g. not a UUID) is a 404 problem.
+pub struct AppPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for AppPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        axum::extract::Path::<T>::from_request_parts(parts, state)
+            .await
+            .map(|p| Self(p.0))
+            .map_err(|r| ApiError(AppError::detailed(ErrorCode::NotFound, r.body_text())))
+    }
+}
+
+/// The peer address when the server was started with connection info (absent in
+/// in-process tests).
+pub struct ClientAddr(pub Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0)))
+    }
+}

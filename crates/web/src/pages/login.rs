@@ -1,0 +1,71 @@
+//! Officer login and logout pages.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::ErrorCode;
+use serde::Deserialize;
+
+use crate::api::session::client_info;
+use crate::error::PageError;
+use crate::extract::{Caller, ClientAddr, PageForm, session_cookie};
+use crate::pages::render;
+use crate::state::AppState;
+use crate::view::Portal;
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct Login {
+    portal: Portal,
+    username: String,
+    error: Option<&'static str>,
+}
+
+pub async fn form(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    if caller.officer.is_some() {
+        return Ok(Redirect::to("/can-bo").into_response());
+    }
+    render(&Login { portal: Portal::new(&state.config.portal_name, None), username: String::new(), error: None })
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    ClientAddr(peer): ClientAddr,
+    headers: HeaderMap,
+    PageForm(form): PageForm<LoginForm>,
+) -> Result<Response, PageError> {
+    let client = client_info(&headers, peer);
+    match state.app.login(&form.username, &form.password, client).await {
+        Ok(outcome) => {
+            let cookie = session_cookie(Some(&outcome.token), state.app.config().session_ttl.num_seconds(), state.config.cookie_secure);
+            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response())
+        }
+        Err(e) if matches!(e.error_code(), ErrorCode::BadCredentials | ErrorCode::TooManyAttempts) => {
+            let code = e.error_code();
+            let page = Login {
+                portal: Portal::new(&state.config.portal_name, None),
+                username: form.username.chars().take(64).collect(),
+                error: Some(code.title_vi()),
+            };
+            let mut response = render(&page)?;
+            *response.status_mut() = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            Ok(response)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    if let (Some(_), Some(token)) = (&caller.officer, &caller.token) {
+        state.app.logout(&caller.ctx(), token).await?;
+    }
+    let cookie = session_cookie(None, 0, state.config.cookie_secure);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/")).into_response())
+}

@@ -1,0 +1,47 @@
+//! The Vietnamese pages: portal home, the unit tree, officer login and workspace.
+
+mod home;
+mod login;
+mod units;
+mod workspace;
+
+use askama::Template;
+use axum::Router;
+use axum::response::{Html, IntoResponse, Response};
+use axum::routing::get;
+use motcua_app::{AppError, ErrorCode};
+
+use crate::error::PageError;
+use crate::state::AppState;
+
+/// The page routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::show))
+        .route("/don-vi", get(units::list))
+        .route("/don-vi/{id}", get(units::show))
+        .route("/dang-nhap", get(login::form).post(login::submit))
+        .route("/dang-xuat", axum::routing::post(login::logout))
+        .route("/can-bo", get(workspace::show))
+        .route("/quan-tri/cong-viec", get(workspace::jobs))
+        .route("/api/errors", get(home::error_codes))
+        .route("/static/app.css", get(stylesheet))
+}
+
+/// Renders a template, or the error page if rendering fails.
+pub fn render(template: &impl Template) -> Result<Response, PageError> {
+    template
+        .render()
+        .map(|html| Html(html).into_response())
+        .map_err(|e| PageError(AppError::detailed(ErrorCode::Internal, format!("template: {e}"))))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/app.css"),
+    )
+}

@@ -1,0 +1,62 @@
+//! What every handler can reach.
+
+use std::sync::OnceLock;
+use std::time::Duration;
+
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+use motcua_app::App;
+
+/// HTTP settings.
+#[derive(Debug, Clone)]
+pub struct WebConfig {
+    /// Mark the session cookie `Secure` (always, behind HTTPS).
+    pub cookie_secure: bool,
+    /// Largest accepted request body.
+    pub body_limit: usize,
+    /// A request running longer is answered with 408.
+    pub request_timeout: Duration,
+    /// Name shown in the page header, e.g. the province.
+    pub portal_name: String,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        Self {
+            cookie_secure: false,
+            body_limit: 2 * 1024 * 1024,
+            request_timeout: Duration::from_secs(30),
+            portal_name: "Thành phố Đà Nẵng".into(),
+        }
+    }
+}
+
+/// Shared state of the router.
+#[derive(Clone)]
+pub struct AppState {
+    /// The use cases.
+    pub app: App,
+    /// HTTP settings.
+    pub config: WebConfig,
+    /// The Prometheus registry rendered at `/metrics`.
+    pub metrics: PrometheusHandle,
+}
+
+impl AppState {
+    /// State over `app`; installs the process-wide metrics recorder on first use.
+    pub fn new(app: App, config: WebConfig) -> Self {
+        Self { app, config, metrics: metrics_handle() }
+    }
+}
+
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Another recorder may already be installed (tests build many routers).
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
