@@ -98,7 +98,7 @@ test('units: province list, then Đà Nẵng with its communes and departments',
     }, COMMUNE_NAME.source);
     assert.equal(communes.length, 94, `expected 94 commune-level links under "Đơn vị trực thuộc", got ${communes.length}`);
 
-    await page.getByText('Sở Tư pháp', { exact: true }).first().waitFor();
+    await children.getByRole('link', { name: /^Sở Tư pháp/ }).first().waitFor();
     await checkA11y(page);
   });
 });

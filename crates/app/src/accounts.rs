@@ -8,22 +8,22 @@
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use chrono::{DateTime, Utc};
 use motcua_domain::access::{Action, Grant, Principal, Role};
 use motcua_domain::text::normalize;
 use motcua_domain::unit::UnitId;
+use motcua_storage::StorageError;
 use motcua_storage::officers::{self, OfficerRecord};
 use motcua_storage::sessions::{self, SessionRecord};
-use motcua_storage::StorageError;
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
 
+use crate::App;
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::record::{self, Change, Ctx};
-use crate::App;
 
 /// Hashes a password with argon2id and a random salt (PHC string).
 pub fn hash_password(password: &str) -> Result<String, AppError> {
@@ -108,7 +108,10 @@ pub struct GrantInput {
 
 /// Counts failed logins per account and pauses an account that fails too often.
 #[derive(Clone, Default)]
-pub struct LoginThrottle(Arc<Mutex<HashMap<String, (u32, DateTime<Utc>)>>>);
+pub struct LoginThrottle(Arc<Mutex<HashMap<String, FailedLogins>>>);
+
+/// Failures counted for one account, and when the count started.
+type FailedLogins = (u32, DateTime<Utc>);
 
 impl LoginThrottle {
     fn blocked(&self, key: &str, now: DateTime<Utc>, limit: u32, window: chrono::Duration) -> bool {
@@ -156,7 +159,10 @@ fn validate_new_officer(input: &NewOfficer) -> Result<(String, String, UnitId, V
     let username_ok = (3..=64).contains(&username.len())
         && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     if !username_ok {
-        errors.push(FieldError::new("username", "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang."));
+        errors.push(FieldError::new(
+            "username",
+            "Tên đăng nhập gồm 3–64 ký tự: chữ thường không dấu, số, dấu chấm, gạch dưới, gạch ngang.",
+        ));
     }
     let full_name = normalize(&input.full_name);
     if full_name.is_empty() || full_name.chars().count() > 200 {
@@ -219,7 +225,8 @@ impl App {
         };
         let view = OfficerView::new(record.clone(), grants.clone())?;
         let ctx = ctx.clone();
-        let payload = serde_json::json!({ "username": record.username, "full_name": record.full_name, "grants": grants });
+        let payload =
+            serde_json::json!({ "username": record.username, "full_name": record.full_name, "grants": grants });
         self.db
             .write(move |tx| {
                 Box::pin(async move {
@@ -273,7 +280,13 @@ impl App {
             if let Some(ip) = &client.ip {
                 payload["client_ip"] = ip.clone().into();
             }
-            let change = Change { subject_type: "session", subject_id: key.clone(), action: "session.login_failed", unit: None, payload };
+            let change = Change {
+                subject_type: "session",
+                subject_id: key.clone(),
+                action: "session.login_failed",
+                unit: None,
+                payload,
+            };
             self.db
                 .write(move |tx| Box::pin(async move { record::event(tx, &tree, now, &Ctx::system(), change).await }))
                 .await?;
@@ -334,17 +347,17 @@ impl App {
         self.db
             .write(move |tx| {
                 Box::pin(async move {
-                    if sessions::delete(tx, &hash).await? {
-                        if let Principal::Officer { id, unit, .. } = &ctx.principal {
-                            let change = Change {
-                                subject_type: "officer",
-                                subject_id: id.to_string(),
-                                action: "session.ended",
-                                unit: Some(unit.clone()),
-                                payload: serde_json::json!({}),
-                            };
-                            record::event(tx, &tree, now, &ctx, change).await?;
-                        }
+                    if sessions::delete(tx, &hash).await?
+                        && let Principal::Officer { id, unit, .. } = &ctx.principal
+                    {
+                        let change = Change {
+                            subject_type: "officer",
+                            subject_id: id.to_string(),
+                            action: "session.ended",
+                            unit: Some(unit.clone()),
+                            payload: serde_json::json!({}),
+                        };
+                        record::event(tx, &tree, now, &ctx, change).await?;
                     }
                     Ok::<_, AppError>(())
                 })
@@ -370,11 +383,18 @@ impl App {
     }
 
     /// Disables or re-enables an account; disabling ends all its sessions at once.
-    pub async fn set_officer_disabled(&self, ctx: &Ctx, id: Uuid, disabled: bool, version: i64) -> Result<(), AppError> {
+    pub async fn set_officer_disabled(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        disabled: bool,
+        version: i64,
+    ) -> Result<(), AppError> {
         let mut tx = self.db.read().await?;
         let record = officers::by_id(&mut tx, id).await?.ok_or_else(|| AppError::not_found("cán bộ"))?;
         tx.commit().await?;
-        let unit = UnitId::parse(&record.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let unit =
+            UnitId::parse(&record.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
         self.require(&ctx.principal, Action::ManageOfficers, &unit)?;
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
         self.db

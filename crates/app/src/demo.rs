@@ -31,23 +31,42 @@ pub struct DemoOfficer {
 
 /// The demo accounts, printed by `motcua demo`.
 pub const DEMO_OFFICERS: &[DemoOfficer] = &[
-    DemoOfficer { username: "admin", full_name: "Quản trị viên thành phố", unit: "p48", grants: &[("province_admin", "p48")] },
-    DemoOfficer { username: "lanhdao", full_name: "Trần Thị Lãnh Đạo", unit: "p48", grants: &[("leader", "p48")] },
-    DemoOfficer { username: "kiemtra", full_name: "Phạm Văn Kiểm Tra", unit: "p48", grants: &[("auditor", "p48")] },
+    DemoOfficer {
+        username: "admin",
+        full_name: "Quản trị viên thành phố",
+        unit: "p48",
+        grants: &[("province_admin", "p48")],
+    },
+    DemoOfficer {
+        username: "lanhdao", full_name: "Trần Thị Lãnh Đạo", unit: "p48", grants: &[("leader", "p48")]
+    },
+    DemoOfficer {
+        username: "kiemtra", full_name: "Phạm Văn Kiểm Tra", unit: "p48", grants: &[("auditor", "p48")]
+    },
     DemoOfficer {
         username: "tiepnhan.ttpvhcc",
         full_name: "Nguyễn Thị Tiếp Nhận",
         unit: "p48.ttpvhcc",
         grants: &[("reception", "p48.ttpvhcc")],
     },
-    DemoOfficer { username: "thuly.stp", full_name: "Lê Văn Thụ Lý", unit: "p48.stp", grants: &[("handler", "p48.stp")] },
+    DemoOfficer {
+        username: "thuly.stp",
+        full_name: "Lê Văn Thụ Lý",
+        unit: "p48.stp",
+        grants: &[("handler", "p48.stp")],
+    },
     DemoOfficer {
         username: "lanhdao.stp",
         full_name: "Hoàng Minh Giám Đốc",
         unit: "p48.stp",
         grants: &[("agency_head", "p48.stp"), ("unit_admin", "p48.stp")],
     },
-    DemoOfficer { username: "vanthu.stp", full_name: "Đỗ Thị Văn Thư", unit: "p48.stp", grants: &[("clerk", "p48.stp")] },
+    DemoOfficer {
+        username: "vanthu.stp",
+        full_name: "Đỗ Thị Văn Thư",
+        unit: "p48.stp",
+        grants: &[("clerk", "p48.stp")],
+    },
     DemoOfficer {
         username: "tiepnhan.hoian",
         full_name: "Võ Thị Hội An",
@@ -86,7 +105,11 @@ impl App {
                 full_name: demo.full_name.into(),
                 unit_id: demo.unit.into(),
                 password: DEMO_PASSWORD.into(),
-                grants: demo.grants.iter().map(|(role, unit)| GrantInput { role: (*role).into(), unit_id: (*unit).into() }).collect(),
+                grants: demo
+                    .grants
+                    .iter()
+                    .map(|(role, unit)| GrantInput { role: (*role).into(), unit_id: (*unit).into() })
+                    .collect(),
             };
             self.create_officer(&Ctx::new(Principal::System, None), input).await?;
             officers_created += 1;

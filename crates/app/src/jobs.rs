@@ -162,10 +162,13 @@ impl App {
     /// The newest jobs, for administrators of the province.
     pub async fn recent_jobs(&self, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobRecord>, AppError> {
         self.require_jobs_view(ctx)?;
-        if let Some(s) = status {
-            if !["queued", "running", "done", "failed"].contains(&s) {
-                return Err(AppError::detailed(ErrorCode::InvalidInput, "Trạng thái phải là queued, running, done hoặc failed."));
-            }
+        if let Some(s) = status
+            && !["queued", "running", "done", "failed"].contains(&s)
+        {
+            return Err(AppError::detailed(
+                ErrorCode::InvalidInput,
+                "Trạng thái phải là queued, running, done hoặc failed.",
+            ));
         }
         let mut tx = self.db.read().await?;
         let list = jobs::recent(&mut tx, status, 200).await?;
@@ -177,12 +180,11 @@ impl App {
     pub async fn retry_job(&self, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
         self.require_jobs_view(ctx)?;
         let now = self.now();
-        self.db
-            .write(move |tx| Box::pin(async move { jobs::retry_failed(tx, id, now).await }))
-            .await
-            .map_err(|e| match e {
+        self.db.write(move |tx| Box::pin(async move { jobs::retry_failed(tx, id, now).await })).await.map_err(|e| {
+            match e {
                 StorageError::NotFound => AppError::not_found("công việc thất bại"),
                 other => other.into(),
-            })
+            }
+        })
     }
 }

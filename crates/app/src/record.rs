@@ -3,9 +3,9 @@
 use chrono::{DateTime, Utc};
 use motcua_domain::access::Principal;
 use motcua_domain::unit::{UnitId, UnitTree};
+use motcua_storage::Json;
 use motcua_storage::events::{self, EventRecord};
 use motcua_storage::{StorageError, Tx};
-use motcua_storage::Json;
 use uuid::Uuid;
 
 /// The caller of a use case: who acts, and which request carried it.
@@ -45,7 +45,13 @@ pub struct Change {
 }
 
 /// Appends the event for `change` in `tx`.
-pub async fn event(tx: &mut Tx, tree: &UnitTree, now: DateTime<Utc>, ctx: &Ctx, change: Change) -> Result<(), StorageError> {
+pub async fn event(
+    tx: &mut Tx,
+    tree: &UnitTree,
+    now: DateTime<Utc>,
+    ctx: &Ctx,
+    change: Change,
+) -> Result<(), StorageError> {
     let (actor_kind, actor_id, actor_unit) = match &ctx.principal {
         Principal::Anonymous => ("anonymous", None, None),
         Principal::Officer { id, unit, .. } => ("officer", Some(id.to_string()), Some(unit.to_string())),
@@ -53,11 +59,8 @@ pub async fn event(tx: &mut Tx, tree: &UnitTree, now: DateTime<Utc>, ctx: &Ctx, 
         Principal::Organisation { tax_code } => ("organisation", Some(tax_code.clone()), None),
         Principal::System => ("system", None, None),
     };
-    let province = change
-        .unit
-        .as_ref()
-        .and_then(|u| tree.province_of(u))
-        .map_or_else(|| "vn".to_owned(), |p| p.id.to_string());
+    let province =
+        change.unit.as_ref().and_then(|u| tree.province_of(u)).map_or_else(|| "vn".to_owned(), |p| p.id.to_string());
     events::append(
         tx,
         &EventRecord {

@@ -13,9 +13,9 @@ use motcua_domain::unit::{AgencyCode, Unit, UnitId, UnitKind, UnitTree};
 use motcua_storage::units;
 use serde::Deserialize;
 
+use crate::App;
 use crate::error::{AppError, ErrorCode};
 use crate::record::{self, Change, Ctx};
-use crate::App;
 
 /// The first day of the two-level local government (NQ 202/2025/QH15).
 pub fn reorganisation_day() -> NaiveDate {
@@ -123,12 +123,13 @@ struct TomlFile {
 
 /// Parses a unit file in the format of `data/demo/units.toml`.
 pub fn parse_units_toml(text: &str) -> Result<Vec<Unit>, AppError> {
-    let file: TomlFile =
-        toml::from_str(text).map_err(|e| AppError::detailed(ErrorCode::InvalidInput, format!("Tệp đơn vị không hợp lệ: {e}")))?;
+    let file: TomlFile = toml::from_str(text)
+        .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, format!("Tệp đơn vị không hợp lệ: {e}")))?;
     file.unit
         .into_iter()
         .map(|u| {
-            let invalid = |e: motcua_domain::unit::UnitError| AppError::detailed(ErrorCode::InvalidInput, e.to_string());
+            let invalid =
+                |e: motcua_domain::unit::UnitError| AppError::detailed(ErrorCode::InvalidInput, e.to_string());
             Ok(Unit {
                 id: UnitId::parse(&u.id).map_err(invalid)?,
                 kind: UnitKind::parse(&u.kind).map_err(invalid)?,
@@ -151,7 +152,13 @@ fn dependency_order(units: Vec<Unit>) -> Vec<Unit> {
     let index: HashMap<UnitId, usize> = units.iter().enumerate().map(|(i, u)| (u.id.clone(), i)).collect();
     let mut placed = HashSet::new();
     let mut order = Vec::with_capacity(units.len());
-    fn visit(i: usize, units: &[Unit], index: &HashMap<UnitId, usize>, placed: &mut HashSet<usize>, order: &mut Vec<usize>) {
+    fn visit(
+        i: usize,
+        units: &[Unit],
+        index: &HashMap<UnitId, usize>,
+        placed: &mut HashSet<usize>,
+        order: &mut Vec<usize>,
+    ) {
         if !placed.insert(i) {
             return;
         }
@@ -217,8 +224,8 @@ impl App {
         // Validate the tree as it will be: existing units overlaid with the incoming ones.
         let mut all: HashMap<UnitId, Unit> = current.units().map(|u| (u.id.clone(), u.clone())).collect();
         all.extend(merged);
-        let next = UnitTree::new(all.into_values())
-            .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, e.to_string()))?;
+        let next =
+            UnitTree::new(all.into_values()).map_err(|e| AppError::detailed(ErrorCode::InvalidInput, e.to_string()))?;
 
         let now = self.now();
         let actions: HashMap<UnitId, &'static str> = changed.iter().map(|(u, a)| (u.id.clone(), *a)).collect();
@@ -226,7 +233,8 @@ impl App {
         let mut tx = self.db.begin_write().await?;
         for unit in &ordered {
             units::upsert(&mut tx, unit, now).await?;
-            let payload = serde_json::to_value(unit).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+            let payload =
+                serde_json::to_value(unit).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
             record::event(
                 &mut tx,
                 &next,

@@ -264,7 +264,9 @@ mod tests {
     fn a_reception_officer_has_no_administrative_power() {
         let t = tree();
         let clerk = officer(&[(Role::Reception, "c20410")]);
-        for action in [Action::ViewOfficers, Action::ManageOfficers, Action::ManageUnits, Action::ViewAudit, Action::ViewJobs] {
+        for action in
+            [Action::ViewOfficers, Action::ManageOfficers, Action::ManageUnits, Action::ViewAudit, Action::ViewJobs]
+        {
             assert!(decide(&clerk, action, &id("c20410"), &t).is_err(), "{action}");
         }
     }
@@ -292,7 +294,8 @@ mod tests {
         // Exhaustive: a grant on the province permits an action on a child exactly when
         // the role is permitted and reaches the subtree.
         let t = tree();
-        let actions = [Action::ViewOfficers, Action::ManageOfficers, Action::ManageUnits, Action::ViewAudit, Action::ViewJobs];
+        let actions =
+            [Action::ViewOfficers, Action::ManageOfficers, Action::ManageUnits, Action::ViewAudit, Action::ViewJobs];
         for role in Role::ALL {
             for action in actions {
                 let p = officer(&[(role, "p48")]);

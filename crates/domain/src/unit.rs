@@ -25,14 +25,8 @@ impl UnitId {
     pub fn parse(raw: &str) -> Result<Self, UnitError> {
         let ok = !raw.is_empty()
             && raw.len() <= 64
-            && raw
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
-        if ok {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(UnitError::InvalidId(raw.to_owned()))
-        }
+            && raw.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-');
+        if ok { Ok(Self(raw.to_owned())) } else { Err(UnitError::InvalidId(raw.to_owned())) }
     }
 
     /// The key as text.
@@ -102,10 +96,7 @@ impl UnitKind {
 
     /// Parses the text form.
     pub fn parse(raw: &str) -> Result<Self, UnitError> {
-        Self::ALL
-            .into_iter()
-            .find(|k| k.as_str() == raw)
-            .ok_or_else(|| UnitError::InvalidKind(raw.to_owned()))
+        Self::ALL.into_iter().find(|k| k.as_str() == raw).ok_or_else(|| UnitError::InvalidKind(raw.to_owned()))
     }
 
     /// The Vietnamese name of the kind.
@@ -147,11 +138,7 @@ impl AgencyCode {
         let ok = parts.len() == 4
             && ((digits(parts[0], 3) && digits(parts[1], 2) && digits(parts[2], 2) && letter_code(parts[3]))
                 || (letter_code(parts[0]) && parts[1..].iter().all(|p| digits(p, 2))));
-        if ok {
-            Ok(Self(raw.to_owned()))
-        } else {
-            Err(UnitError::InvalidAgencyCode(raw.to_owned()))
-        }
+        if ok { Ok(Self(raw.to_owned())) } else { Err(UnitError::InvalidAgencyCode(raw.to_owned())) }
     }
 
     /// The code as text.

@@ -164,7 +164,8 @@ pub struct Overrides {
 impl Settings {
     /// Loads the layers; `file` is `--config`, or `motcua.toml` in the working directory if present.
     pub fn load(file: Option<&Path>, overrides: &Overrides) -> anyhow::Result<Self> {
-        let mut builder = config::Config::builder().add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
+        let mut builder =
+            config::Config::builder().add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml));
         match file {
             Some(path) => {
                 if !path.exists() {
@@ -195,11 +196,8 @@ impl Settings {
         if let Some(bind) = &overrides.bind {
             builder = builder.set_override("server.bind", bind.clone())?;
         }
-        let settings: Settings = builder
-            .build()
-            .context("invalid configuration")?
-            .try_deserialize()
-            .context("invalid configuration")?;
+        let settings: Settings =
+            builder.build().context("invalid configuration")?.try_deserialize().context("invalid configuration")?;
         settings.validate()?;
         Ok(settings)
     }
@@ -279,9 +277,11 @@ mod tests {
 
     #[test]
     fn bad_values_name_the_key() {
-        let err = Settings::load(None, &Overrides { bind: Some("nowhere".into()), ..Overrides::default() }).unwrap_err();
+        let err =
+            Settings::load(None, &Overrides { bind: Some("nowhere".into()), ..Overrides::default() }).unwrap_err();
         assert!(format!("{err:#}").contains("server.bind"), "{err:#}");
-        let err = Settings::load(None, &Overrides { database_url: Some("mysql://x".into()), ..Overrides::default() }).unwrap_err();
+        let err = Settings::load(None, &Overrides { database_url: Some("mysql://x".into()), ..Overrides::default() })
+            .unwrap_err();
         assert!(format!("{err:#}").contains("database.url"), "{err:#}");
     }
 }

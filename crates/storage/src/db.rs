@@ -152,11 +152,17 @@ impl Db {
         let (migrator, applied): (&sqlx::migrate::Migrator, Vec<(i64,)>) = match &self.pool {
             Pool::Sqlite(p) => (
                 &SQLITE_MIGRATOR,
-                sqlx::query_as("select version from _sqlx_migrations where success").fetch_all(p).await.unwrap_or_default(),
+                sqlx::query_as("select version from _sqlx_migrations where success")
+                    .fetch_all(p)
+                    .await
+                    .unwrap_or_default(),
             ),
             Pool::Postgres(p) => (
                 &POSTGRES_MIGRATOR,
-                sqlx::query_as("select version from _sqlx_migrations where success").fetch_all(p).await.unwrap_or_default(),
+                sqlx::query_as("select version from _sqlx_migrations where success")
+                    .fetch_all(p)
+                    .await
+                    .unwrap_or_default(),
             ),
         };
         Ok(migrator
@@ -182,20 +188,21 @@ impl Db {
     /// Every column of every table of the application schema, as
     /// `(table, column, nullable)`, sorted: what the schema-parity check compares.
     pub async fn columns(&self) -> Result<Vec<(String, String, bool)>, StorageError> {
-        let mut columns: Vec<(String, String, bool)> = match &self.pool {
-            Pool::Sqlite(p) => sqlx::query_as::<_, (String, String, bool)>(
-                "select m.name, c.name, c.\"notnull\" = 0 from sqlite_master m join pragma_table_info(m.name) c \
+        let mut columns: Vec<(String, String, bool)> =
+            match &self.pool {
+                Pool::Sqlite(p) => sqlx::query_as::<_, (String, String, bool)>(
+                    "select m.name, c.name, c.\"notnull\" = 0 from sqlite_master m join pragma_table_info(m.name) c \
                  where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations'",
-            )
-            .fetch_all(p)
-            .await?,
-            Pool::Postgres(p) => sqlx::query_as::<_, (String, String, bool)>(
-                "select table_name::text, column_name::text, is_nullable = 'YES' from information_schema.columns \
+                )
+                .fetch_all(p)
+                .await?,
+                Pool::Postgres(p) => sqlx::query_as::<_, (String, String, bool)>(
+                    "select table_name::text, column_name::text, is_nullable = 'YES' from information_schema.columns \
                  where table_schema = current_schema() and table_name <> '_sqlx_migrations'",
-            )
-            .fetch_all(p)
-            .await?,
-        };
+                )
+                .fetch_all(p)
+                .await?,
+            };
         columns.sort();
         Ok(columns)
     }
@@ -302,17 +309,12 @@ impl Tx {
 
     /// Runs a statement and returns the number of rows it touched.
     pub async fn execute<S: SqlxBinder>(&mut self, stmt: &S) -> Result<u64, StorageError> {
-        Ok(render!(self, stmt, |c, sql, v| sqlx::query_with(AssertSqlSafe(sql), v)
-            .execute(c)
-            .await?
-            .rows_affected()))
+        Ok(render!(self, stmt, |c, sql, v| sqlx::query_with(AssertSqlSafe(sql), v).execute(c).await?.rows_affected()))
     }
 
     /// All rows of a query.
     pub async fn fetch_all<T: Row, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Vec<T>, StorageError> {
-        Ok(render!(self, stmt, |c, sql, v| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), v)
-            .fetch_all(c)
-            .await?))
+        Ok(render!(self, stmt, |c, sql, v| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), v).fetch_all(c).await?))
     }
 
     /// At most one row.

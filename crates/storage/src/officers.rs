@@ -72,33 +72,36 @@ const COLUMNS: [Officers; 8] = [
 /// Inserts a new account; [`StorageError::Duplicate`] if the username is taken.
 pub async fn insert(tx: &mut Tx, officer: &OfficerRecord) -> Result<(), StorageError> {
     let mut insert = Query::insert();
-    insert
-        .into_table(Officers::Table)
-        .columns(COLUMNS.into_iter().chain([Officers::UpdatedAt]))
-        .values_panic([
-            officer.id.into(),
-            officer.username.clone().into(),
-            officer.full_name.clone().into(),
-            officer.unit_id.clone().into(),
-            officer.password_hash.clone().into(),
-            officer.disabled.into(),
-            officer.version.into(),
-            officer.created_at.into(),
-            officer.created_at.into(),
-        ]);
+    insert.into_table(Officers::Table).columns(COLUMNS.into_iter().chain([Officers::UpdatedAt])).values_panic([
+        officer.id.into(),
+        officer.username.clone().into(),
+        officer.full_name.clone().into(),
+        officer.unit_id.clone().into(),
+        officer.password_hash.clone().into(),
+        officer.disabled.into(),
+        officer.version.into(),
+        officer.created_at.into(),
+        officer.created_at.into(),
+    ]);
     tx.execute(&insert).await?;
     Ok(())
 }
 
 /// Replaces the officer's grants with `grants`.
 pub async fn set_grants(tx: &mut Tx, officer: Uuid, grants: &[Grant]) -> Result<(), StorageError> {
-    tx.execute(Query::delete().from_table(OfficerGrants::Table).and_where(Expr::col(OfficerGrants::OfficerId).eq(officer)))
-        .await?;
+    tx.execute(
+        Query::delete().from_table(OfficerGrants::Table).and_where(Expr::col(OfficerGrants::OfficerId).eq(officer)),
+    )
+    .await?;
     if grants.is_empty() {
         return Ok(());
     }
     let mut insert = Query::insert();
-    insert.into_table(OfficerGrants::Table).columns([OfficerGrants::OfficerId, OfficerGrants::Role, OfficerGrants::UnitId]);
+    insert.into_table(OfficerGrants::Table).columns([
+        OfficerGrants::OfficerId,
+        OfficerGrants::Role,
+        OfficerGrants::UnitId,
+    ]);
     for grant in grants {
         insert.values_panic([officer.into(), grant.role.as_str().into(), grant.unit.as_str().into()]);
     }

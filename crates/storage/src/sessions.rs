@@ -62,7 +62,11 @@ pub async fn insert(tx: &mut Tx, session: &SessionRecord) -> Result<(), StorageE
 }
 
 /// The session with that token hash, if it has not expired at `now`.
-pub async fn find_valid(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Result<Option<SessionRecord>, StorageError> {
+pub async fn find_valid(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<SessionRecord>, StorageError> {
     tx.fetch_optional(
         Query::select()
             .columns([
@@ -82,7 +86,9 @@ pub async fn find_valid(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -> Re
 
 /// Ends one session (logout). Returns whether it existed.
 pub async fn delete(tx: &mut Tx, token_hash: &str) -> Result<bool, StorageError> {
-    let n = tx.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::TokenHash).eq(token_hash))).await?;
+    let n = tx
+        .execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::TokenHash).eq(token_hash)))
+        .await?;
     Ok(n > 0)
 }
 

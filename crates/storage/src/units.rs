@@ -152,7 +152,7 @@ pub async fn upsert(tx: &mut Tx, unit: &Unit, now: DateTime<Utc>) -> Result<(), 
                 .update_columns([
                     Units::Kind,
                     Units::Name,
-                            Units::ParentId,
+                    Units::ParentId,
                     Units::AdminCode,
                     Units::AgencyCode,
                     Units::AgencyCodeOfficial,

@@ -17,7 +17,7 @@ pub struct TestDb {
 }
 
 enum Cleanup {
-    Sqlite(#[expect(dead_code, reason = "held so the directory lives as long as the database")] tempfile::TempDir),
+    Sqlite(tempfile::TempDir),
     Postgres { admin_url: String, name: String },
 }
 
@@ -59,6 +59,14 @@ impl TestDb {
         Some(Self { db, cleanup: Cleanup::Postgres { admin_url, name } })
     }
 
+    /// The URL of this database (for starting the binary on it).
+    pub fn url(&self) -> String {
+        match &self.cleanup {
+            Cleanup::Sqlite(dir) => format!("sqlite://{}", dir.path().join("motcua.db").display()),
+            Cleanup::Postgres { admin_url, name } => database_url(admin_url, name),
+        }
+    }
+
     /// The handle to pass to the code under test.
     pub fn db(&self) -> Db {
         self.db.clone()
@@ -67,10 +75,11 @@ impl TestDb {
     /// Closes the database and, on PostgreSQL, drops it.
     pub async fn finish(self) {
         self.db.close().await;
-        if let Cleanup::Postgres { admin_url, name } = self.cleanup {
-            if let Ok(mut admin) = PgConnection::connect(&admin_url).await {
-                let _ = admin.execute(sqlx::AssertSqlSafe(format!("drop database if exists \"{name}\" with (force)"))).await;
-            }
+        if let Cleanup::Postgres { admin_url, name } = self.cleanup
+            && let Ok(mut admin) = PgConnection::connect(&admin_url).await
+        {
+            let _ =
+                admin.execute(sqlx::AssertSqlSafe(format!("drop database if exists \"{name}\" with (force)"))).await;
         }
     }
 }
@@ -124,7 +133,8 @@ async fn ensure_template(admin: &mut PgConnection, admin_url: &str) -> String {
     template
 }
 
-/// Runs each named async case `crate::<module>::<case>(db: Db)` once on SQLite and once
+/// Runs each named async case `<module>::<case>(db: Db)` (a module beside the macro
+/// call) once on SQLite and once
 /// on PostgreSQL, each on a fresh database.
 #[macro_export]
 macro_rules! dual_test {
@@ -134,7 +144,7 @@ macro_rules! dual_test {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let test_db = $crate::TestDb::sqlite().await;
-                    crate::$module::$name(test_db.db()).await;
+                    super::$module::$name(test_db.db()).await;
                     test_db.finish().await;
                 }
             )*
@@ -144,7 +154,7 @@ macro_rules! dual_test {
                 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
                 async fn $name() {
                     let Some(test_db) = $crate::TestDb::postgres().await else { return };
-                    crate::$module::$name(test_db.db()).await;
+                    super::$module::$name(test_db.db()).await;
                     test_db.finish().await;
                 }
             )*
@@ -158,7 +168,10 @@ mod tests {
 
     #[test]
     fn database_url_replaces_only_the_name() {
-        assert_eq!(database_url("postgres://postgres@127.0.0.1:55432/postgres", "t1"), "postgres://postgres@127.0.0.1:55432/t1");
+        assert_eq!(
+            database_url("postgres://postgres@127.0.0.1:55432/postgres", "t1"),
+            "postgres://postgres@127.0.0.1:55432/t1"
+        );
         assert_eq!(database_url("postgres://u:p@h/db?sslmode=disable", "t2"), "postgres://u:p@h/t2?sslmode=disable");
         assert_eq!(database_url("postgres://h:5432", "t3"), "postgres://h:5432/t3");
     }

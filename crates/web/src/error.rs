@@ -93,9 +93,7 @@ pub fn problem_response(code: ErrorCode, detail: Option<String>, errors: Vec<Fie
     let problem = Problem::new(code, detail, errors);
     let body = serde_json::to_vec(&problem).unwrap_or_default();
     let mut response = (status_of(code), body).into_response();
-    response
-        .headers_mut()
-        .insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
+    response.headers_mut().insert(header::CONTENT_TYPE, HeaderValue::from_static("application/problem+json"));
     if code == ErrorCode::Unavailable {
         response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
     }

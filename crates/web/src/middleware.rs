@@ -59,10 +59,8 @@ pub async fn render_bare_errors(request: Request, next: Next) -> Response {
 
 /// Counts requests and their duration per route and status.
 pub async fn record_metrics(request: Request, next: Next) -> Response {
-    let route = request
-        .extensions()
-        .get::<MatchedPath>()
-        .map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
+    let route =
+        request.extensions().get::<MatchedPath>().map_or_else(|| "unmatched".to_owned(), |p| p.as_str().to_owned());
     let method = request.method().to_string();
     let started = std::time::Instant::now();
     let response = next.run(request).await;

@@ -75,8 +75,5 @@ async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     let stats = state.app.db().write_stats();
     metrics::gauge!("motcua_write_queue_depth").set(stats.queued as f64);
     metrics::gauge!("motcua_units_loaded").set(state.app.tree().len() as f64);
-    (
-        [(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")],
-        state.metrics.render(),
-    )
+    ([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], state.metrics.render())
 }

@@ -41,7 +41,8 @@ async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
         max_batch: settings.database.max_batch,
         ..DbOptions::default()
     };
-    let db = Db::connect(&url, &options).await.with_context(|| format!("database.url: cannot open {}", redact(&url)))?;
+    let db =
+        Db::connect(&url, &options).await.with_context(|| format!("database.url: cannot open {}", redact(&url)))?;
     tracing::info!(backend = db.backend().name(), url = %redact(&url), "database opened");
     Ok(db)
 }
@@ -81,8 +82,17 @@ pub async fn import_units(settings: &Settings, file: &Path) -> anyhow::Result<()
     }
     .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
     let app = open_app(settings, true).await?;
-    let report = app.apply_units(&Ctx::system(), units).await.map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
-    println!("Đã nhập {}: {} mới, {} cập nhật, {} không đổi.", file.display(), report.created, report.updated, report.unchanged);
+    let report = app
+        .apply_units(&Ctx::system(), units)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+    println!(
+        "Đã nhập {}: {} mới, {} cập nhật, {} không đổi.",
+        file.display(),
+        report.created,
+        report.updated,
+        report.unchanged
+    );
     app.db().close().await;
     Ok(())
 }
@@ -93,7 +103,9 @@ fn describe(e: &motcua_app::AppError) -> String {
             Some(d) => format!("{} {d}", code.title_vi()),
             None => code.title_vi().to_owned(),
         },
-        motcua_app::AppError::Invalid(fields) => fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; "),
+        motcua_app::AppError::Invalid(fields) => {
+            fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
+        }
         motcua_app::AppError::Storage(s) => s.to_string(),
     }
 }
@@ -137,12 +149,22 @@ async fn run_server(settings: &Settings, app: App, addr: SocketAddr) -> anyhow::
         portal_name: settings.server.portal_name.clone(),
     };
     let router = motcua_web::router(AppState::new(app.clone(), web));
-    let listener = tokio::net::TcpListener::bind(addr).await.with_context(|| format!("server.bind: cannot listen on {addr}"))?;
+    let listener =
+        tokio::net::TcpListener::bind(addr).await.with_context(|| format!("server.bind: cannot listen on {addr}"))?;
+    let addr = listener.local_addr().context("reading the bound address")?;
     let (stop_tx, stop_rx) = watch::channel(false);
     let mut background = Vec::new();
     if settings.jobs.enabled {
-        background.push(tokio::spawn(job_worker(app.clone(), Duration::from_millis(settings.jobs.poll_interval_ms), stop_rx.clone())));
-        background.push(tokio::spawn(sweeper(app.clone(), Duration::from_secs(settings.jobs.sweep_interval_secs), stop_rx.clone())));
+        background.push(tokio::spawn(job_worker(
+            app.clone(),
+            Duration::from_millis(settings.jobs.poll_interval_ms),
+            stop_rx.clone(),
+        )));
+        background.push(tokio::spawn(sweeper(
+            app.clone(),
+            Duration::from_secs(settings.jobs.sweep_interval_secs),
+            stop_rx.clone(),
+        )));
     }
     println!("\nmotcua đang chạy tại http://{addr} (dừng: Ctrl+C)");
     tracing::info!(%addr, "listening");

@@ -201,10 +201,8 @@ pub async fn events_are_append_only(db: Db) {
     // The database itself refuses to rewrite history.
     let table = sea_query::Alias::new("events");
     let mut tx = db.begin_write().await.unwrap();
-    let update = sea_query::Query::update()
-        .table(table.clone())
-        .value(sea_query::Alias::new("action"), "tampered")
-        .to_owned();
+    let update =
+        sea_query::Query::update().table(table.clone()).value(sea_query::Alias::new("action"), "tampered").to_owned();
     assert!(tx.execute(&update).await.is_err());
     tx.rollback().await.unwrap();
     let mut tx = db.begin_write().await.unwrap();

@@ -16,9 +16,7 @@ pub async fn group_commit_isolates_a_failing_write(db: Db) {
     let taken = officer("trung.ten");
     {
         let taken = taken.clone();
-        db.write(move |tx| Box::pin(async move { officers::insert(tx, &taken).await }))
-            .await
-            .unwrap();
+        db.write(move |tx| Box::pin(async move { officers::insert(tx, &taken).await })).await.unwrap();
     }
     let before = db.write_stats();
 

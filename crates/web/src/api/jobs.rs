@@ -67,7 +67,11 @@ pub struct JobParams {
     (status = 200, body = Vec<JobDto>),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
-pub async fn list(State(state): State<AppState>, caller: Caller, AppQuery(params): AppQuery<JobParams>) -> Result<Json<Vec<JobDto>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppQuery(params): AppQuery<JobParams>,
+) -> Result<Json<Vec<JobDto>>, ApiError> {
     let jobs = state.app.recent_jobs(&caller.ctx(), params.status.as_deref()).await?;
     Ok(Json(jobs.iter().map(JobDto::from).collect()))
 }
@@ -77,7 +81,11 @@ pub async fn list(State(state): State<AppState>, caller: Caller, AppQuery(params
     (status = 204, description = "Queued again"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
-pub async fn retry(State(state): State<AppState>, caller: Caller, AppPath(id): AppPath<Uuid>) -> Result<StatusCode, ApiError> {
+pub async fn retry(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
     state.app.retry_job(&caller.ctx(), id).await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -49,7 +49,11 @@ impl From<&OfficerView> for OfficerDto {
             unit_id: o.unit_id.to_string(),
             disabled: o.disabled,
             version: o.version,
-            grants: o.grants.iter().map(|g| GrantDto { role: g.role.as_str().into(), unit_id: g.unit.to_string() }).collect(),
+            grants: o
+                .grants
+                .iter()
+                .map(|g| GrantDto { role: g.role.as_str().into(), unit_id: g.unit.to_string() })
+                .collect(),
         }
     }
 }
@@ -61,7 +65,11 @@ impl From<&OfficerView> for OfficerDto {
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
-pub async fn list(State(state): State<AppState>, caller: Caller, AppPath(id): AppPath<String>) -> Result<Json<Vec<OfficerDto>>, ApiError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<Vec<OfficerDto>>, ApiError> {
     let officers = state.app.officers_of_unit(&caller.ctx(), &id).await?;
     Ok(Json(officers.iter().map(OfficerDto::from).collect()))
 }

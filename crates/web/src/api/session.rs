@@ -60,7 +60,11 @@ pub async fn create(
     let outcome = state.app.login(&body.username, &body.password, client).await?;
     let max_age = state.app.config().session_ttl.num_seconds();
     let cookie = session_cookie(Some(&outcome.token), max_age, state.config.cookie_secure);
-    let dto = SessionDto { token: outcome.token, expires_at: outcome.expires_at, officer: OfficerDto::from(&outcome.officer) };
+    let dto = SessionDto {
+        token: outcome.token,
+        expires_at: outcome.expires_at,
+        officer: OfficerDto::from(&outcome.officer),
+    };
     Ok((StatusCode::CREATED, [(header::SET_COOKIE, cookie)], Json(dto)).into_response())
 }
 
@@ -84,5 +88,9 @@ pub async fn delete(State(state): State<AppState>, caller: Caller) -> Result<Res
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn me(caller: Caller) -> Result<Json<OfficerDto>, ApiError> {
-    caller.officer.as_ref().map(|o: &OfficerView| Json(OfficerDto::from(o))).ok_or(ApiError::code(ErrorCode::Unauthenticated))
+    caller
+        .officer
+        .as_ref()
+        .map(|o: &OfficerView| Json(OfficerDto::from(o)))
+        .ok_or(ApiError::code(ErrorCode::Unauthenticated))
 }

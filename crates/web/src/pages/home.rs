@@ -34,7 +34,12 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
             communes += 1;
         }
     }
-    render(&Home { portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()), provinces, communes, units })
+    render(&Home {
+        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        provinces,
+        communes,
+        units,
+    })
 }
 
 #[derive(Template)]

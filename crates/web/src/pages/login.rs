@@ -44,7 +44,11 @@ pub async fn submit(
     let client = client_info(&headers, peer);
     match state.app.login(&form.username, &form.password, client).await {
         Ok(outcome) => {
-            let cookie = session_cookie(Some(&outcome.token), state.app.config().session_ttl.num_seconds(), state.config.cookie_secure);
+            let cookie = session_cookie(
+                Some(&outcome.token),
+                state.app.config().session_ttl.num_seconds(),
+                state.config.cookie_secure,
+            );
             Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response())
         }
         Err(e) if matches!(e.error_code(), ErrorCode::BadCredentials | ErrorCode::TooManyAttempts) => {

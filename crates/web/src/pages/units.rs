@@ -54,13 +54,22 @@ pub struct ListQuery {
     q: Option<String>,
 }
 
-pub async fn list(State(state): State<AppState>, caller: Caller, Query(query): Query<ListQuery>) -> Result<Response, PageError> {
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<ListQuery>,
+) -> Result<Response, PageError> {
     let today = motcua_domain::time::local_date(state.app.now());
     let tree = state.app.tree();
     let q = query.q.unwrap_or_default().trim().chars().take(100).collect::<String>();
     let units = if q.is_empty() { state.app.provinces_on(today) } else { state.app.search_units(&q, today, 100) };
     let rows = units.iter().map(|u| row(u, today, tree.children(&u.id).count())).collect();
-    render(&UnitList { portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()), searching: !q.is_empty(), query: q, rows })
+    render(&UnitList {
+        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        searching: !q.is_empty(),
+        query: q,
+        rows,
+    })
 }
 
 #[derive(Template)]
@@ -78,7 +87,11 @@ struct UnitPage {
     predecessors: Vec<Row>,
 }
 
-pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<String>) -> Result<Response, PageError> {
+pub async fn show(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(id): Path<String>,
+) -> Result<Response, PageError> {
     let today = motcua_domain::time::local_date(state.app.now());
     let tree = state.app.tree();
     let detail = state.app.unit_detail(&id, today)?;
@@ -86,7 +99,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller, Path(id): Path<
     let (active, ended): (Vec<Unit>, Vec<Unit>) = detail.children.iter().cloned().partition(|u| u.is_active_on(today));
     // Successors named on the record that are themselves still active need no second list.
     let named: Vec<&str> = detail.successors.iter().map(|u| u.id.as_str()).collect();
-    let further: Vec<Unit> = detail.current_successors.iter().filter(|u| !named.contains(&u.id.as_str())).cloned().collect();
+    let further: Vec<Unit> =
+        detail.current_successors.iter().filter(|u| !named.contains(&u.id.as_str())).cloned().collect();
     render(&UnitPage {
         portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
         unit: row(&detail.unit, today, detail.children.len()),

@@ -41,7 +41,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         return Ok(Redirect::to("/dang-nhap").into_response());
     };
     let tree = state.app.tree();
-    let name_of = |id: &motcua_domain::unit::UnitId| tree.get(id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_string());
+    let name_of =
+        |id: &motcua_domain::unit::UnitId| tree.get(id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_string());
     let grants = officer
         .grants
         .iter()

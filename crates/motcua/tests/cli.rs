@@ -1,0 +1,129 @@
+//! The binary as an operator uses it: configuration errors, migrate, import, and
+//! `serve` on PostgreSQL behaving like the embedded default.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use motcua_testkit::TestDb;
+
+fn motcua() -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_motcua"));
+    cmd.env("MOTCUA_LOG__LEVEL", "warn");
+    cmd
+}
+
+#[test]
+fn bad_configuration_fails_naming_the_key() {
+    let out = motcua().args(["config"]).env("MOTCUA_DATABASE__ULR", "x").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("ulr"), "{err}");
+
+    let out = motcua().args(["config"]).env("MOTCUA_SERVER__BIND", "khong-phai-dia-chi").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("server.bind"));
+
+    let out = motcua().args(["config"]).env("MOTCUA_SERVER__REQUEST_TIMEOUT_SECS", "abc").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("request_timeout_secs"));
+
+    let out = motcua().args(["--config", "/khong/co/tep.toml", "config"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn config_prints_effective_settings_with_the_password_redacted() {
+    let out = motcua()
+        .args(["config"])
+        .env("MOTCUA_DATABASE__URL", "postgres://motcua:bi-mat@db.local/motcua")
+        .env("MOTCUA_SERVER__PORTAL_NAME", "Tỉnh Thử Nghiệm")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("postgres://motcua:***@db.local/motcua"), "{text}");
+    assert!(!text.contains("bi-mat"));
+    assert!(text.contains("Tỉnh Thử Nghiệm"));
+}
+
+#[test]
+fn migrate_and_import_on_a_fresh_data_dir() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = motcua().arg("--data-dir").arg(&data).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("foundation"));
+    assert!(data.join("motcua.db").exists());
+
+    let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference/don-vi-hanh-chinh-2025.csv");
+    let out = motcua().arg("--data-dir").arg(&data).args(["import", "units", csv]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("3355 mới"), "{}", String::from_utf8_lossy(&out.stdout));
+    let again = motcua().arg("--data-dir").arg(&data).args(["import", "units", csv]).output().unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("0 mới, 0 cập nhật, 3355 không đổi"));
+
+    // A broken file is refused with the line number, and nothing changes.
+    let bad = dir.path().join("bad.csv");
+    std::fs::write(
+        &bad,
+        "province_code,province_name,province_type,unit_code,unit_name,unit_type\n48,Đà Nẵng,x,20194,Phường X,làng\n",
+    )
+    .unwrap();
+    let out = motcua().arg("--data-dir").arg(&data).args(["import", "units"]).arg(&bad).output().unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("Dòng 2") && err.contains("làng"), "{err}");
+    let out = motcua().arg("--data-dir").arg(&data).args(["import", "units", "/khong/co.csv"]).output().unwrap();
+    assert!(!out.status.success());
+}
+
+/// `serve` with a PostgreSQL URL behaves like the embedded default: it migrates,
+/// loads, answers readiness and serves the unit tree.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn serve_works_on_postgres_and_on_sqlite() {
+    let sqlite = TestDb::sqlite().await;
+    let postgres = TestDb::postgres().await;
+    let mut urls = vec![(sqlite.url(), "sqlite")];
+    if let Some(pg) = &postgres {
+        urls.push((pg.url(), "postgres"));
+    }
+    for (url, backend) in urls {
+        let out = motcua().args(["demo", "--no-serve", "--database-url", &url]).output().unwrap();
+        assert!(out.status.success(), "{backend}: {}", String::from_utf8_lossy(&out.stderr));
+
+        let mut child = motcua()
+            .args(["serve", "--bind", "127.0.0.1:0", "--database-url", &url])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let base = BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .find_map(|line| {
+                line.split("http://").nth(1).map(|rest| rest.split_whitespace().next().unwrap_or("").to_owned())
+            })
+            .expect("the server prints its address");
+        let ready = http_get(&base, "/readyz");
+        assert!(ready.contains(&format!("\"database\":\"{backend}\"")), "{ready}");
+        let page = http_get(&base, "/don-vi/qn-minh-an");
+        assert!(page.contains("Phường Minh An") && page.contains("Đơn vị kế thừa"), "{backend}");
+        // SIGTERM shuts it down gracefully.
+        Command::new("kill").arg(child.id().to_string()).status().unwrap();
+        assert!(child.wait().unwrap().success(), "{backend}: graceful exit");
+    }
+    sqlite.finish().await;
+    if let Some(pg) = postgres {
+        pg.finish().await;
+    }
+}
+
+fn http_get(addr: &str, path: &str) -> String {
+    use std::io::{Read, Write};
+    let mut stream = std::net::TcpStream::connect(addr).unwrap();
+    write!(stream, "GET {path} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response
+}
