@@ -204,7 +204,10 @@ impl App {
         let mut merged: HashMap<UnitId, Unit> = HashMap::new();
         let mut report = ImportReport::default();
         let mut changed = Vec::new();
-        for unit in incoming {
+        for mut unit in incoming {
+            // Successor order carries no meaning; a canonical order keeps re-imports idempotent.
+            unit.successors.sort();
+            unit.successors.dedup();
             match current.get(&unit.id) {
                 None => {
                     report.created += 1;

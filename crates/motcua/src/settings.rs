@@ -33,7 +33,8 @@ pub struct DatabaseSettings {
     pub url: String,
     /// Pool size. `MOTCUA_DATABASE__MAX_CONNECTIONS`, default 16.
     pub max_connections: u32,
-    /// Group-commit writer lanes on PostgreSQL. `MOTCUA_DATABASE__WRITER_LANES`, default 1.
+    /// Group-commit writer lanes on PostgreSQL (SQLite has one writer). `MOTCUA_DATABASE__WRITER_LANES`,
+    /// default 4 (measured best on 2 cores, BENCHMARKS.md).
     pub writer_lanes: usize,
     /// Most requests sharing one commit. `MOTCUA_DATABASE__MAX_BATCH`, default 256.
     pub max_batch: usize,
@@ -124,7 +125,7 @@ data_dir = "./motcua-data"
 [database]
 url = ""
 max_connections = 16
-writer_lanes = 1
+writer_lanes = 4
 max_batch = 256
 migrate_on_start = true
 

@@ -6,7 +6,7 @@
 //! `synchronous=FULL`; PostgreSQL as configured — run it against a cluster with fsync on).
 //!
 //!     cargo run --release -p motcua_storage --example group_commit -- \
-//!         --url sqlite:///tmp/gc.db --mode group --writers 256 --writes 20000
+//!         --url sqlite:///tmp/gc.db --mode group --writers 256 --writes 20480 [--lanes 1]
 //!
 //! Prints throughput, latency percentiles and the number of commits.
 
@@ -22,10 +22,11 @@ struct Args {
     mode: String,
     writers: usize,
     writes: usize,
+    lanes: usize,
 }
 
 fn parse_args() -> Args {
-    let mut args = Args { url: String::new(), mode: "group".into(), writers: 256, writes: 20_000 };
+    let mut args = Args { url: String::new(), mode: "group".into(), writers: 256, writes: 20_000, lanes: 1 };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         let value = it.next().unwrap_or_default();
@@ -34,6 +35,7 @@ fn parse_args() -> Args {
             "--mode" => args.mode = value,
             "--writers" => args.writers = value.parse().expect("--writers N"),
             "--writes" => args.writes = value.parse().expect("--writes N"),
+            "--lanes" => args.lanes = value.parse().expect("--lanes N"),
             other => panic!("unknown flag {other}"),
         }
     }
@@ -62,7 +64,8 @@ fn event(i: usize) -> EventRecord {
 #[tokio::main]
 async fn main() -> Result<(), StorageError> {
     let args = parse_args();
-    let db = Db::connect(&args.url, &DbOptions { max_connections: 32, ..DbOptions::default() }).await?;
+    let options = DbOptions { max_connections: 32, writer_lanes: args.lanes, ..DbOptions::default() };
+    let db = Db::connect(&args.url, &options).await?;
     db.migrate().await?;
     let per_writer = args.writes / args.writers;
     let started = Instant::now();
@@ -95,9 +98,10 @@ async fn main() -> Result<(), StorageError> {
     let pct = |p: f64| latencies[((latencies.len() as f64 * p) as usize).min(latencies.len() - 1)];
     let stats = db.write_stats();
     println!(
-        "backend={} mode={} writers={} writes={} elapsed={:.2}s throughput={:.0}/s p50={:.1}ms p95={:.1}ms p99={:.1}ms commits={} max_batch={}",
+        "backend={} mode={} lanes={} writers={} writes={} elapsed={:.2}s throughput={:.0}/s p50={:.1}ms p95={:.1}ms p99={:.1}ms commits={} max_batch={}",
         db.backend().name(),
         args.mode,
+        args.lanes,
         args.writers,
         latencies.len(),
         elapsed.as_secs_f64(),

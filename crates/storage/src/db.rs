@@ -49,7 +49,8 @@ pub struct DbOptions {
     /// How long SQLite waits on a lock held by another process.
     pub busy_timeout: Duration,
     /// Concurrent group-commit writers on PostgreSQL (SQLite always has one writer).
-    /// One lane batches best; more lanes overlap commits when the disk allows it.
+    /// One lane (the default here) batches best and is deterministic for tests; the binary
+    /// defaults to 4, which overlaps round trips and measured fastest (BENCHMARKS.md).
     pub writer_lanes: usize,
     /// Most requests sharing one commit.
     pub max_batch: usize,

@@ -10,6 +10,7 @@
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
+use futures::FutureExt;
 use futures::future::BoxFuture;
 use tokio::sync::{Mutex, mpsc, oneshot};
 
@@ -88,7 +89,11 @@ impl WriteQueue {
         match out_rx.await {
             Ok(Ok(value)) => commit.map(|()| value).map_err(E::from),
             Ok(Err(e)) => Err(e),
-            Err(_) => Err(commit.err().map_or_else(closed, E::from)),
+            Err(_) => {
+                Err(E::from(commit.err().unwrap_or_else(|| {
+                    StorageError::Other("the write was abandoned (it panicked; see the logs)".into())
+                })))
+            }
         }
     }
 
@@ -141,7 +146,8 @@ async fn run_batch(pool: &Pool, batch: Vec<Job>, counters: &Counters) {
             let _ = tx.rollback().await;
             return fail_all_senders(waiting, e);
         }
-        let ok = (job.work)(&mut tx).await;
+        // A panicking piece counts as a failed one: its savepoint is undone, the lane lives on.
+        let ok = std::panic::AssertUnwindSafe((job.work)(&mut tx)).catch_unwind().await.unwrap_or(false);
         let end = if ok {
             tx.run_fixed("RELEASE SAVEPOINT motcua_write").await
         } else {

@@ -10,6 +10,7 @@ use axum::routing::get;
 use motcua_app::ErrorCode;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::timeout::TimeoutLayer;
@@ -50,7 +51,8 @@ pub fn router(state: AppState) -> Router {
             .layer(middleware::from_fn(render_bare_errors))
             .layer(CatchPanicLayer::custom(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
-            .layer(CsrfLayer::new()),
+            .layer(CsrfLayer::new())
+            .layer(CompressionLayer::new()),
     )
 }
 

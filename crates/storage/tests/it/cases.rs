@@ -9,7 +9,10 @@ use motcua_storage::{Db, StorageError, units};
 use sqlx::types::Json;
 use uuid::Uuid;
 
-pub use crate::group_commit::{group_commit_isolates_a_failing_write, sequential_writes_commit_one_by_one};
+pub use crate::group_commit::{
+    a_panicking_write_does_not_stop_the_writer, group_commit_isolates_a_failing_write,
+    sequential_writes_commit_one_by_one,
+};
 
 pub fn t0() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 27, 2, 30, 0).unwrap() + Duration::microseconds(123_456)

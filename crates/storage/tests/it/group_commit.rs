@@ -100,3 +100,28 @@ pub async fn sequential_writes_commit_one_by_one(db: Db) {
     let unit = motcua_domain::unit::UnitId::parse("c20410").unwrap();
     assert_eq!(officers::of_unit(&mut tx, &unit).await.unwrap().len(), 5);
 }
+
+/// A write that panics is undone alone; the writer keeps serving later writes.
+pub async fn a_panicking_write_does_not_stop_the_writer(db: Db) {
+    seed_units(&db).await;
+    let broken = officer("se.hong");
+    let err = db
+        .write(move |tx| {
+            Box::pin(async move {
+                officers::insert(tx, &broken).await?;
+                if broken.username == "se.hong" {
+                    panic!("a bug inside a write");
+                }
+                Ok::<_, StorageError>(())
+            })
+        })
+        .await
+        .unwrap_err();
+    assert!(matches!(err, StorageError::Other(_)), "{err:?}");
+    let fine = officer("van.chay");
+    let id = fine.id;
+    db.write(move |tx| Box::pin(async move { officers::insert(tx, &fine).await })).await.unwrap();
+    let mut tx = db.read().await.unwrap();
+    assert!(officers::by_id(&mut tx, id).await.unwrap().is_some());
+    assert!(officers::by_username(&mut tx, "se.hong").await.unwrap().is_none(), "the panicking write left nothing");
+}

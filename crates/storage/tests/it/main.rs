@@ -16,4 +16,5 @@ motcua_testkit::dual_test!(cases:
     concurrent_claims_are_disjoint,
     group_commit_isolates_a_failing_write,
     sequential_writes_commit_one_by_one,
+    a_panicking_write_does_not_stop_the_writer,
 );

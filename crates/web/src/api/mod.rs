@@ -18,7 +18,7 @@ use crate::state::AppState;
         title = "motcua API",
         description = "Hệ thống thông tin giải quyết thủ tục hành chính — REST API. Errors are RFC 9457 \
                        problem+json documents with a stable `code` (see /api/errors).",
-        license(name = "AGPL-3.0-or-later")
+        license(name = "Apache-2.0")
     ),
     tags(
         (name = "units", description = "Đơn vị hành chính và cơ cấu tổ chức"),
