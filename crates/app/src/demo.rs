@@ -1,4 +1,5 @@
-//! The demo: the real unit list, the Đà Nẵng demo organisation, and one officer per role.
+//! The demo: the real unit list, the Đà Nẵng demo organisation, the shipped civil-service
+//! calendar, and one officer per role.
 //! Loading is idempotent: a second run changes nothing.
 
 use motcua_domain::access::Principal;
@@ -84,6 +85,8 @@ pub struct DemoReport {
     pub demo_units: ImportReport,
     /// Demo accounts created (0 when they already existed).
     pub officers_created: usize,
+    /// The shipped yearly civil-service schedules.
+    pub calendar: ImportReport,
 }
 
 impl App {
@@ -92,6 +95,7 @@ impl App {
         let ctx = Ctx::system();
         let reference = self.apply_units(&ctx, parse_reference_csv(REFERENCE_UNITS_CSV)?).await?;
         let demo_units = self.apply_units(&ctx, parse_units_toml(DEMO_UNITS_TOML)?).await?;
+        let calendar = self.import_shipped_calendar(&ctx).await?;
         let mut officers_created = 0;
         for demo in DEMO_OFFICERS {
             let mut tx = self.db().read().await?;
@@ -114,6 +118,6 @@ impl App {
             self.create_officer(&Ctx::new(Principal::System, None), input).await?;
             officers_created += 1;
         }
-        Ok(DemoReport { reference, demo_units, officers_created })
+        Ok(DemoReport { reference, demo_units, officers_created, calendar })
     }
 }

@@ -6,6 +6,7 @@
 //! and passes the one decision point, [`App::require`].
 
 pub mod accounts;
+pub mod calendar;
 pub mod clock;
 pub mod demo;
 pub mod error;
@@ -55,6 +56,7 @@ pub struct App {
     config: AppConfig,
     jobs: jobs::Registry,
     throttle: accounts::LoginThrottle,
+    calendar: Arc<RwLock<calendar::CalendarState>>,
 }
 
 impl App {
@@ -67,8 +69,10 @@ impl App {
             config,
             jobs: jobs::Registry::default(),
             throttle: accounts::LoginThrottle::default(),
+            calendar: Arc::new(RwLock::new(calendar::CalendarState::generated_only()?)),
         };
         app.reload_tree().await?;
+        app.reload_calendar().await?;
         Ok(app)
     }
 

@@ -140,9 +140,21 @@ pub enum Action {
     ViewAudit,
     /// See and retry background jobs.
     ViewJobs,
+    /// Change the yearly civil-service calendar (days off, swapped days).
+    ManageCalendar,
 }
 
 impl Action {
+    /// Every action, for exhaustive checks.
+    pub const ALL: [Action; 6] = [
+        Self::ViewOfficers,
+        Self::ManageOfficers,
+        Self::ManageUnits,
+        Self::ViewAudit,
+        Self::ViewJobs,
+        Self::ManageCalendar,
+    ];
+
     /// The roles that permit the action (within their reach).
     fn permitted_roles(self) -> &'static [Role] {
         use Role::*;
@@ -151,7 +163,7 @@ impl Action {
             Self::ManageOfficers => &[UnitAdmin, ProvinceAdmin],
             Self::ManageUnits => &[ProvinceAdmin],
             Self::ViewAudit => &[ProvinceAdmin, Auditor, UnitAdmin],
-            Self::ViewJobs => &[ProvinceAdmin],
+            Self::ViewJobs | Self::ManageCalendar => &[ProvinceAdmin],
         }
     }
 }
@@ -264,9 +276,7 @@ mod tests {
     fn a_reception_officer_has_no_administrative_power() {
         let t = tree();
         let clerk = officer(&[(Role::Reception, "c20410")]);
-        for action in
-            [Action::ViewOfficers, Action::ManageOfficers, Action::ManageUnits, Action::ViewAudit, Action::ViewJobs]
-        {
+        for action in Action::ALL {
             assert!(decide(&clerk, action, &id("c20410"), &t).is_err(), "{action}");
         }
     }
@@ -294,8 +304,7 @@ mod tests {
         // Exhaustive: a grant on the province permits an action on a child exactly when
         // the role is permitted and reaches the subtree.
         let t = tree();
-        let actions =
-            [Action::ViewOfficers, Action::ManageOfficers, Action::ManageUnits, Action::ViewAudit, Action::ViewJobs];
+        let actions = Action::ALL;
         for role in Role::ALL {
             for action in actions {
                 let p = officer(&[(role, "p48")]);

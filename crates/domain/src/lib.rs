@@ -5,6 +5,8 @@
 //! functions for a decision, and persists the outcome.
 
 pub mod access;
+pub mod calendar;
+pub mod deadline;
 pub mod job;
 pub mod text;
 pub mod time;

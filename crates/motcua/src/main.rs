@@ -66,6 +66,12 @@ enum ImportCommand {
         /// The file to import.
         file: PathBuf,
     },
+    /// Import yearly civil-service schedules from a .toml in the format of
+    /// data/calendar/schedules.toml (see data/calendar/README.md). Idempotent; each change audited.
+    Calendar {
+        /// The file to import.
+        file: PathBuf,
+    },
 }
 
 fn main() -> ExitCode {
@@ -96,6 +102,7 @@ fn main() -> ExitCode {
             Command::Migrate => commands::migrate(&settings).await,
             Command::Demo { no_serve, .. } => commands::demo(&settings, !no_serve).await,
             Command::Import(ImportCommand::Units { file }) => commands::import_units(&settings, &file).await,
+            Command::Import(ImportCommand::Calendar { file }) => commands::import_calendar(&settings, &file).await,
             Command::Config => {
                 print!("{}", settings.to_redacted_toml()?);
                 Ok(())

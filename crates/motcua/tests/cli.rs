@@ -62,6 +62,26 @@ fn migrate_and_import_on_a_fresh_data_dir() {
     let again = motcua().arg("--data-dir").arg(&data).args(["import", "units", csv]).output().unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("0 mới, 0 cập nhật, 3355 không đổi"));
 
+    let calendar = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/calendar/schedules.toml");
+    let out = motcua().arg("--data-dir").arg(&data).args(["import", "calendar", calendar]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("3 năm mới"), "{}", String::from_utf8_lossy(&out.stdout));
+    let overlapping = dir.path().join("lich.toml");
+    std::fs::write(
+        &overlapping,
+        "[[years]]\nyear = 2027\nenabled = true\nsource = \"thử\"\nconfidence = \"U\"\n\
+         [[years.entries]]\ndate = \"2027-03-03\"\nkind = \"swapped_day_off\"\nreason = \"a\"\nlegal_basis = \"b\"\n\
+         [[years.entries]]\ndate = \"2027-03-03\"\nkind = \"swapped_day_off\"\nreason = \"a\"\nlegal_basis = \"b\"\n",
+    )
+    .unwrap();
+    let out = motcua().arg("--data-dir").arg(&data).args(["import", "calendar"]).arg(&overlapping).output().unwrap();
+    assert!(!out.status.success());
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("Lịch nghỉ không hợp lệ"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
     // A broken file is refused with the line number, and nothing changes.
     let bad = dir.path().join("bad.csv");
     std::fs::write(

@@ -5,6 +5,7 @@
 //! ([`write`]), so concurrent requests share one durable commit while each stays
 //! isolated in its own savepoint. Only this crate contains SQL.
 
+pub mod calendar;
 pub mod db;
 pub mod error;
 pub mod events;

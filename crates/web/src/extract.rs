@@ -34,6 +34,8 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AppJson<T> {
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
     let code = match rejection.status() {
         StatusCode::PAYLOAD_TOO_LARGE => ErrorCode::BodyTooLarge,
+        // Well-formed JSON whose fields have the wrong type or value.
+        StatusCode::UNPROCESSABLE_ENTITY => ErrorCode::InvalidInput,
         StatusCode::UNSUPPORTED_MEDIA_TYPE => {
             return ApiError(AppError::detailed(ErrorCode::MalformedBody, "Content-Type phải là application/json."));
         }

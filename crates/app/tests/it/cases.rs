@@ -55,8 +55,10 @@ pub async fn demo_load_is_idempotent_and_audited(db: Db) {
             reference: motcua_app::units::ImportReport { created: 0, updated: 0, unchanged: 34 + 3321 },
             demo_units: motcua_app::units::ImportReport { created: 0, updated: 0, unchanged: first.demo_units.created },
             officers_created: 0,
+            calendar: motcua_app::units::ImportReport { created: 0, updated: 0, unchanged: first.calendar.created },
         }
     );
+    assert_eq!(first.calendar.created, 3, "the shipped schedules 2024–2026");
     assert_eq!(app.tree().len(), tree_size);
     assert_eq!(event_count(&app, "unit", "c20410").await, 1, "one event per real change, none for the re-run");
 
@@ -338,4 +340,74 @@ pub async fn sweeper_removes_expired_sessions(db: Db) {
     clock.advance(AppConfig::default().session_ttl + Duration::seconds(1));
     assert!(app.authenticate(&session.token).await.unwrap().is_none());
     assert_eq!(app.sweep().await.unwrap(), SweepReport { sessions_removed: 1, jobs_requeued: 0 });
+}
+
+fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {
+    // Vietnam time → UTC.
+    Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap() - Duration::hours(7)
+}
+
+pub async fn calendar_schedules_drive_due_dates_and_are_audited(db: Db) {
+    use motcua_app::calendar::DueRequest;
+    use motcua_domain::calendar::working_time::ReceptionChannel;
+    use motcua_domain::deadline::{Duration as Statutory, Mode};
+    let (app, _) = demo_app(db).await;
+    assert_eq!(app.calendar().schedules.len(), 3);
+    // Spec T1 and T2 on the shipped 2025 schedule (Giỗ Tổ; the swapped Saturday 26/4 and 30/4–2/5 off).
+    let due = |received, duration, mode| {
+        app.compute_due(DueRequest { received_at: received, channel: ReceptionChannel::Counter, duration, mode })
+            .unwrap()
+            .due_at
+    };
+    assert_eq!(due(utc(2025, 4, 3, 9, 0), Statutory::WorkingDays(3), None), utc(2025, 4, 9, 17, 0));
+    assert_eq!(due(utc(2025, 4, 25, 10, 0), Statutory::WorkingDays(5), Some(Mode::A)), utc(2025, 5, 6, 17, 0));
+    assert_eq!(due(utc(2025, 6, 9, 16, 0), Statutory::WorkingHours(8), None), utc(2025, 6, 10, 16, 0));
+    // An online dossier counts from the next working period.
+    let online = app
+        .compute_due(DueRequest {
+            received_at: utc(2025, 6, 14, 10, 0),
+            channel: ReceptionChannel::Online,
+            duration: Statutory::WorkingHours(4),
+            mode: None,
+        })
+        .unwrap();
+    assert_eq!(online.deemed_reception, utc(2025, 6, 16, 7, 30));
+    let zero = app.compute_due(DueRequest {
+        received_at: utc(2025, 6, 9, 9, 0),
+        channel: ReceptionChannel::Counter,
+        duration: Statutory::WorkingDays(0),
+        mode: None,
+    });
+    assert_eq!(zero.unwrap_err().error_code(), ErrorCode::InvalidInput);
+
+    // Declaring 10/6/2025 an extra day off moves T5's due date; the change is versioned and audited.
+    let admin = login(&app, "admin").await;
+    let stored = app.calendar().schedules[&2025].clone();
+    let mut changed = stored.schedule.clone();
+    changed.entries.push(
+        serde_json::from_value(serde_json::json!({
+            "date": "2025-06-10", "kind": "holiday", "reason": "Nghỉ thử nghiệm", "legal_basis": "Kiểm thử"
+        }))
+        .unwrap(),
+    );
+    let version = app.put_year_schedule(&admin, changed.clone(), Some(stored.version)).await.unwrap();
+    assert_eq!(version, stored.version + 1);
+    assert_eq!(due(utc(2025, 6, 9, 16, 0), Statutory::WorkingHours(8), None), utc(2025, 6, 11, 16, 0));
+    assert!(!app.is_working_day(NaiveDate::from_ymd_opt(2025, 6, 10).unwrap()).unwrap());
+    assert_eq!(event_count(&app, "calendar", "2025").await, 2, "created by the demo, then updated");
+
+    // A stale version, a non-administrator, and an invalid schedule are refused; nothing changes.
+    let err = app.put_year_schedule(&admin, changed.clone(), Some(stored.version)).await.unwrap_err();
+    assert_eq!(err.error_code(), ErrorCode::StaleVersion);
+    let director = login(&app, "lanhdao.stp").await;
+    let err = app.put_year_schedule(&director, changed.clone(), Some(version)).await.unwrap_err();
+    assert_eq!(err.error_code(), ErrorCode::Forbidden);
+    let mut twice = changed.clone();
+    let duplicate = twice.entries.last().unwrap().clone();
+    twice.entries.push(duplicate);
+    let err = app.put_year_schedule(&admin, twice, Some(version)).await.unwrap_err();
+    assert_eq!(err.error_code(), ErrorCode::InvalidInput);
+    app.reload_calendar().await.unwrap();
+    assert_eq!(app.calendar().schedules[&2025].version, version);
+    assert_eq!(app.calendar().schedules[&2025].schedule, changed);
 }

@@ -13,4 +13,5 @@ motcua_testkit::dual_test!(cases:
     job_of_a_failed_change_never_exists,
     failing_job_is_retried_with_backoff_then_given_up,
     sweeper_removes_expired_sessions,
+    calendar_schedules_drive_due_dates_and_are_audited,
 );

@@ -6,6 +6,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use anyhow::{Context, bail};
+use motcua_app::calendar::parse_calendar_toml;
 use motcua_app::demo::{DEMO_OFFICERS, DEMO_PASSWORD};
 use motcua_app::record::Ctx;
 use motcua_app::units::{parse_reference_csv, parse_units_toml};
@@ -110,16 +111,38 @@ fn describe(e: &motcua_app::AppError) -> String {
     }
 }
 
+/// `motcua import calendar FILE`
+pub async fn import_calendar(settings: &Settings, file: &Path) -> anyhow::Result<()> {
+    let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
+    let data = parse_calendar_toml(&text).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+    let app = open_app(settings, true).await?;
+    let report = app
+        .import_calendar(&Ctx::system(), data)
+        .await
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+    println!(
+        "Đã nhập lịch {}: {} năm mới, {} cập nhật, {} không đổi.",
+        file.display(),
+        report.created,
+        report.updated,
+        report.unchanged
+    );
+    app.db().close().await;
+    Ok(())
+}
+
 /// `motcua demo`
 pub async fn demo(settings: &Settings, then_serve: bool) -> anyhow::Result<()> {
     let app = open_app(settings, true).await?;
     let report = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading the demo data: {}", describe(&e)))?;
     println!(
-        "Dữ liệu mẫu: {} đơn vị hành chính mới ({} không đổi), {} đơn vị tổ chức mới ({} không đổi), {} tài khoản mới.",
+        "Dữ liệu mẫu: {} đơn vị hành chính mới ({} không đổi), {} đơn vị tổ chức mới ({} không đổi), {} lịch nghỉ năm mới ({} không đổi), {} tài khoản mới.",
         report.reference.created,
         report.reference.unchanged,
         report.demo_units.created,
         report.demo_units.unchanged,
+        report.calendar.created,
+        report.calendar.unchanged,
         report.officers_created
     );
     if !then_serve {

@@ -312,3 +312,23 @@ pub async fn concurrent_claims_are_disjoint(db: Db) {
     assert_eq!(all.len(), 40, "every job claimed");
     assert_eq!(unique.len(), 40, "no job claimed twice");
 }
+
+pub async fn holiday_schedules_are_versioned(db: Db) {
+    use motcua_storage::calendar;
+    let first = serde_json::json!({"year": 2026, "days": [{"date": "2026-02-16", "kind": "day_off"}]});
+    let second = serde_json::json!({"year": 2026, "days": []});
+    let mut tx = db.begin_write().await.unwrap();
+    assert_eq!(calendar::put(&mut tx, 2026, &first, None, t0()).await, Ok(1));
+    assert_eq!(
+        calendar::put(&mut tx, 2026, &first, None, t0()).await,
+        Err(StorageError::StaleVersion),
+        "already exists"
+    );
+    assert_eq!(calendar::put(&mut tx, 2026, &second, Some(1), t0()).await, Ok(2));
+    assert_eq!(calendar::put(&mut tx, 2026, &first, Some(1), t0()).await, Err(StorageError::StaleVersion));
+    tx.commit().await.unwrap();
+    let mut tx = db.read().await.unwrap();
+    let all = calendar::all(&mut tx).await.unwrap();
+    assert_eq!(all.len(), 1);
+    assert_eq!((all[0].year, all[0].version, &all[0].schedule.0), (2026, 2, &second));
+}

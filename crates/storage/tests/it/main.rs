@@ -14,6 +14,7 @@ motcua_testkit::dual_test!(cases:
     jobs_are_claimed_once_and_retried,
     abandoned_jobs_return_to_the_queue,
     concurrent_claims_are_disjoint,
+    holiday_schedules_are_versioned,
     group_commit_isolates_a_failing_write,
     sequential_writes_commit_one_by_one,
     a_panicking_write_does_not_stop_the_writer,

@@ -1,5 +1,6 @@
 //! The REST API, version 1. A public contract: fields are only added, never renamed.
 
+pub mod calendar;
 pub mod health;
 pub mod jobs;
 pub mod officers;
@@ -25,6 +26,7 @@ use crate::state::AppState;
         (name = "session", description = "Đăng nhập cán bộ"),
         (name = "officers", description = "Tài khoản cán bộ"),
         (name = "jobs", description = "Công việc nền"),
+        (name = "calendar", description = "Lịch làm việc, ngày nghỉ và hạn giải quyết"),
         (name = "health", description = "Giám sát vận hành"),
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField))
@@ -45,4 +47,6 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(officers::update))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
+        .routes(routes!(calendar::get, calendar::put))
+        .routes(routes!(calendar::due))
 }

@@ -1,5 +1,6 @@
 //! The Vietnamese pages: portal home, the unit tree, officer login and workspace.
 
+mod calendar;
 mod home;
 mod login;
 mod units;
@@ -20,6 +21,7 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home::show))
         .route("/don-vi", get(units::list))
         .route("/don-vi/{id}", get(units::show))
+        .route("/lich", get(calendar::show))
         .route("/dang-nhap", get(login::form).post(login::submit))
         .route("/dang-xuat", axum::routing::post(login::logout))
         .route("/can-bo", get(workspace::show))

@@ -316,3 +316,55 @@ pub async fn user_input_is_escaped_in_pages(db: Db) {
     let search = send(&router, get("/don-vi?q=phuong%20hoi%20an")).await;
     assert!(search.body.contains("href=\"/don-vi/c20410\""));
 }
+
+pub async fn calendar_api_and_page(db: Db) {
+    let (router, _) = app(db).await;
+    // T3: Fri 24/1/2025 16:00 (Vietnam) + 2 working days over Tết → Tue 4/2/2025 17:00.
+    let body = json!({"received_at": "2025-01-24T09:00:00Z", "channel": "counter", "duration": {"unit": "working_days", "amount": 2}});
+    let reply = send(&router, post_json("/api/v1/deadlines", &body, None)).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    assert_eq!(reply.json()["due_at"], "2025-02-04T10:00:00Z");
+    assert_eq!(reply.json()["due_at_local"], "04/02/2025 17:00");
+    let bad_mode = json!({"received_at": "2025-01-24T09:00:00Z", "channel": "counter", "duration": {"unit": "working_hours", "amount": 4}, "mode": "C"});
+    assert_problem(&send(&router, post_json("/api/v1/deadlines", &bad_mode, None)).await, 422, "invalid_input");
+    let bad_unit = json!({"received_at": "2025-01-24T09:00:00Z", "channel": "fax", "duration": {"unit": "working_days", "amount": 1}});
+    let reply = send(&router, post_json("/api/v1/deadlines", &bad_unit, None)).await;
+    assert_problem(&reply, 422, "invalid_input");
+    assert!(reply.json()["detail"].as_str().unwrap().contains("fax"), "the detail names the bad value");
+
+    let year = send(&router, get("/api/v1/calendar/2025")).await;
+    assert_eq!(year.status, StatusCode::OK);
+    let doc = year.json();
+    assert_eq!(doc["version"], 1);
+    assert!(
+        doc["special_days"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|d| d["date"] == "2025-04-26" && d["kind"] == "swapped_working_day")
+    );
+    assert_problem(&send(&router, get("/api/v1/calendar/1800")).await, 422, "invalid_input");
+
+    // Only a province administrator may change a schedule; the year in the body must match the path.
+    let schedule = doc["schedule"].clone();
+    let put = |token: Option<&str>, path: &str, version: i64| {
+        let mut b = Request::put(path).header(header::CONTENT_TYPE, "application/json");
+        if let Some(t) = token {
+            b = b.header(header::AUTHORIZATION, format!("Bearer {t}"));
+        }
+        b.body(Body::from(json!({"schedule": schedule, "version": version}).to_string())).unwrap()
+    };
+    assert_problem(&send(&router, put(None, "/api/v1/calendar/2025", 1)).await, 401, "unauthenticated");
+    let admin = login(&router, "admin").await;
+    assert_problem(&send(&router, put(Some(&admin), "/api/v1/calendar/2026", 1)).await, 422, "invalid_input");
+    let ok = send(&router, put(Some(&admin), "/api/v1/calendar/2025", 1)).await;
+    assert_eq!(ok.status, StatusCode::OK, "{}", ok.body);
+    assert_eq!(ok.json()["version"], 2);
+    assert_problem(&send(&router, put(Some(&admin), "/api/v1/calendar/2025", 1)).await, 409, "stale_version");
+
+    let page = send(&router, get("/lich?nam=2025")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Lịch làm việc năm 2025") && page.body.contains("Ngày làm bù"));
+    assert!(page.body.contains("250</strong> ngày làm việc"), "2025 has 250 working days");
+    assert_eq!(send(&router, get("/lich?nam=1800")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}

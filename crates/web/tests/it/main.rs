@@ -12,4 +12,5 @@ motcua_testkit::dual_test!(cases:
     health_readiness_and_metrics,
     login_form_sets_a_session_cookie,
     user_input_is_escaped_in_pages,
+    calendar_api_and_page,
 );
