@@ -12,7 +12,8 @@ use motcua_domain::access::{Action, Principal};
 use motcua_domain::calendar::working_time::{OnlineReception, ReceptionChannel, deemed_reception, instant, local};
 use motcua_domain::calendar::{Calendar, CalendarData, Day, HolidayError, HolidayRules, OfficeHours, YearSchedule};
 use motcua_domain::deadline::{DeadlineError, Duration, Mode, due_at};
-use motcua_storage::{StorageError, calendar};
+use motcua_domain::unit::UnitId;
+use motcua_storage::{StorageError, calendar, office_hours};
 
 use crate::App;
 use crate::error::{AppError, ErrorCode};
@@ -34,26 +35,49 @@ pub struct StoredSchedule {
     pub version: i64,
 }
 
-/// The calendar in memory and the schedules it was built from.
+/// A unit's office hours with their stored version.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoredOfficeHours {
+    /// The hours.
+    pub hours: OfficeHours,
+    /// Send it back when changing them.
+    pub version: i64,
+}
+
+/// The calendar in memory and the schedules and office hours it was built from.
 #[derive(Debug, Clone)]
 pub struct CalendarState {
     /// The combined calendar.
     pub calendar: Arc<Calendar>,
     /// Stored schedules by year.
     pub schedules: BTreeMap<i32, StoredSchedule>,
+    /// Office hours set on units; other units inherit their nearest ancestor's, else the default.
+    pub office_hours: BTreeMap<UnitId, StoredOfficeHours>,
 }
 
 impl CalendarState {
     /// A calendar with the generated holidays only (before the database is read).
     pub fn generated_only() -> Result<Self, AppError> {
         let calendar = build(&[])?;
-        Ok(Self { calendar: Arc::new(calendar), schedules: BTreeMap::new() })
+        Ok(Self { calendar: Arc::new(calendar), schedules: BTreeMap::new(), office_hours: BTreeMap::new() })
     }
 }
 
 /// Parses a calendar file in the format of `data/calendar/schedules.toml`.
 pub fn parse_calendar_toml(text: &str) -> Result<CalendarData, AppError> {
     toml::from_str(text).map_err(|e| AppError::detailed(ErrorCode::InvalidInput, format!("Tệp lịch không hợp lệ: {e}")))
+}
+
+/// One year's schedule as TOML, for editing by hand (the `[[years]]` entry format of
+/// `data/calendar/schedules.toml`, without the table header).
+pub fn year_schedule_to_toml(schedule: &YearSchedule) -> Result<String, AppError> {
+    toml::to_string_pretty(schedule).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))
+}
+
+/// Parses one year's schedule written as by [`year_schedule_to_toml`].
+pub fn year_schedule_from_toml(text: &str) -> Result<YearSchedule, AppError> {
+    toml::from_str(text)
+        .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, format!("Lịch nghỉ năm không đúng định dạng: {e}")))
 }
 
 fn shipped() -> Result<CalendarData, AppError> {
@@ -92,7 +116,7 @@ fn deadline_error(e: &DeadlineError) -> AppError {
 
 /// A due-date question: when is a dossier received at this instant, through this
 /// channel, with this statutory duration, due?
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct DueRequest {
     /// When the dossier was received (accepted).
     pub received_at: DateTime<Utc>,
@@ -102,6 +126,8 @@ pub struct DueRequest {
     pub duration: Duration,
     /// Counting mode; `None` takes the duration's default (A for days, B for hours).
     pub mode: Option<Mode>,
+    /// The receiving unit, whose office hours apply; `None` uses the default hours.
+    pub unit: Option<UnitId>,
 }
 
 /// The answer.
@@ -132,9 +158,21 @@ impl App {
                 .map_err(|e| AppError::detailed(ErrorCode::Internal, format!("stored schedule {}: {e}", row.year)))?;
             schedules.insert(schedule.year, StoredSchedule { schedule, version: row.version });
         }
+        let mut tx = self.db.read().await?;
+        let rows = office_hours::all(&mut tx).await?;
+        tx.commit().await?;
+        let mut hours = BTreeMap::new();
+        for row in rows {
+            let unit =
+                UnitId::parse(&row.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+            let parsed: OfficeHours = serde_json::from_value(row.hours.0)
+                .map_err(|e| AppError::detailed(ErrorCode::Internal, format!("stored office hours of {unit}: {e}")))?;
+            hours.insert(unit, StoredOfficeHours { hours: parsed, version: row.version });
+        }
         let list: Vec<YearSchedule> = schedules.values().map(|s| s.schedule.clone()).collect();
         let calendar = Arc::new(build(&list)?);
-        *self.calendar.write().unwrap_or_else(|p| p.into_inner()) = CalendarState { calendar, schedules };
+        *self.calendar.write().unwrap_or_else(|p| p.into_inner()) =
+            CalendarState { calendar, schedules, office_hours: hours };
         Ok(())
     }
 
@@ -225,7 +263,8 @@ impl App {
         self.import_calendar(ctx, shipped()?).await
     }
 
-    fn require_calendar_admin(&self, ctx: &Ctx) -> Result<(), AppError> {
+    /// Refuses unless the caller may change the calendar (a province administrator).
+    pub fn require_calendar_admin(&self, ctx: &Ctx) -> Result<(), AppError> {
         match &ctx.principal {
             Principal::System => Ok(()),
             Principal::Officer { unit, .. } => {
@@ -255,10 +294,66 @@ impl App {
         self.calendar().calendar.month(year, month).map_err(|e| invalid_calendar(&e))
     }
 
-    /// Computes a due date with the default office hours (07:30–11:30, 13:00–17:00).
+    /// The office hours that apply to a unit: its own, else its nearest ancestor's, else
+    /// the default (07:30–11:30, 13:00–17:00). The second value is the unit they were set on.
+    pub fn office_hours_of(&self, unit: &UnitId) -> Result<(OfficeHours, Option<UnitId>), AppError> {
+        let tree = self.tree();
+        if tree.get(unit).is_none() {
+            return Err(AppError::not_found(format!("đơn vị {unit}")));
+        }
+        let state = self.calendar();
+        Ok(tree
+            .ancestors(unit)
+            .find_map(|u| state.office_hours.get(&u.id).map(|h| (h.hours.clone(), Some(u.id.clone()))))
+            .unwrap_or_else(|| (OfficeHours::default(), None)))
+    }
+
+    /// Sets a unit's office hours (its administrators and the province's).
+    pub async fn put_office_hours(
+        &self,
+        ctx: &Ctx,
+        unit: &UnitId,
+        hours: OfficeHours,
+        expected_version: Option<i64>,
+    ) -> Result<i64, AppError> {
+        if self.tree().get(unit).is_none() {
+            return Err(AppError::not_found(format!("đơn vị {unit}")));
+        }
+        self.require(&ctx.principal, Action::ManageOfficeHours, unit)?;
+        let json = serde_json::to_value(&hours).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let (tree, now, ctx, unit) = (self.tree(), self.now(), ctx.clone(), unit.clone());
+        let version = self
+            .db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let version = office_hours::put(tx, unit.as_str(), &json, expected_version, now).await?;
+                    let change = Change {
+                        subject_type: "unit",
+                        subject_id: unit.to_string(),
+                        action: "unit.office_hours_set",
+                        unit: Some(unit),
+                        payload: json,
+                    };
+                    record::event(tx, &tree, now, &ctx, change).await?;
+                    Ok::<_, AppError>(version)
+                })
+            })
+            .await
+            .map_err(|e| match e {
+                AppError::Storage(StorageError::StaleVersion) => AppError::code(ErrorCode::StaleVersion),
+                other => other,
+            })?;
+        self.reload_calendar().await?;
+        Ok(version)
+    }
+
+    /// Computes a due date on the official calendar and the receiving unit's office hours.
     pub fn compute_due(&self, request: DueRequest) -> Result<DueAnswer, AppError> {
         let calendar = self.calendar().calendar;
-        let hours = OfficeHours::default();
+        let hours = match &request.unit {
+            Some(unit) => self.office_hours_of(unit)?.0,
+            None => OfficeHours::default(),
+        };
         let mode = request.mode.unwrap_or_else(|| request.duration.default_mode());
         let deemed = deemed_reception(
             local(request.received_at),

@@ -142,17 +142,20 @@ pub enum Action {
     ViewJobs,
     /// Change the yearly civil-service calendar (days off, swapped days).
     ManageCalendar,
+    /// Change a unit's office hours.
+    ManageOfficeHours,
 }
 
 impl Action {
     /// Every action, for exhaustive checks.
-    pub const ALL: [Action; 6] = [
+    pub const ALL: [Action; 7] = [
         Self::ViewOfficers,
         Self::ManageOfficers,
         Self::ManageUnits,
         Self::ViewAudit,
         Self::ViewJobs,
         Self::ManageCalendar,
+        Self::ManageOfficeHours,
     ];
 
     /// The roles that permit the action (within their reach).
@@ -164,6 +167,7 @@ impl Action {
             Self::ManageUnits => &[ProvinceAdmin],
             Self::ViewAudit => &[ProvinceAdmin, Auditor, UnitAdmin],
             Self::ViewJobs | Self::ManageCalendar => &[ProvinceAdmin],
+            Self::ManageOfficeHours => &[UnitAdmin, ProvinceAdmin],
         }
     }
 }

@@ -1,11 +1,12 @@
 //! Yearly civil-service schedules (the part of the calendar that is decided each year).
 
 use chrono::{DateTime, Utc};
-use sea_query::{Expr, ExprTrait, Iden, OnConflict, Order, Query};
+use sea_query::{Iden, Order, Query};
 use sqlx::types::Json;
 
 use crate::db::Tx;
 use crate::error::StorageError;
+use crate::versioned::{self, VersionedTable};
 
 #[derive(Iden)]
 enum HolidaySchedules {
@@ -55,36 +56,6 @@ pub async fn put(
     expected_version: Option<i64>,
     now: DateTime<Utc>,
 ) -> Result<i64, StorageError> {
-    match expected_version {
-        None => {
-            let mut insert = Query::insert();
-            insert
-                .into_table(HolidaySchedules::Table)
-                .columns([
-                    HolidaySchedules::Year,
-                    HolidaySchedules::Schedule,
-                    HolidaySchedules::Version,
-                    HolidaySchedules::UpdatedAt,
-                ])
-                .values_panic([year.into(), schedule.clone().into(), 1_i64.into(), now.into()])
-                .on_conflict(OnConflict::column(HolidaySchedules::Year).do_nothing().to_owned());
-            if tx.execute(&insert).await? == 1 { Ok(1) } else { Err(StorageError::StaleVersion) }
-        }
-        Some(version) => {
-            let changed = tx
-                .execute(
-                    Query::update()
-                        .table(HolidaySchedules::Table)
-                        .values([
-                            (HolidaySchedules::Schedule, schedule.clone().into()),
-                            (HolidaySchedules::Version, (version + 1).into()),
-                            (HolidaySchedules::UpdatedAt, now.into()),
-                        ])
-                        .and_where(Expr::col(HolidaySchedules::Year).eq(year))
-                        .and_where(Expr::col(HolidaySchedules::Version).eq(version)),
-                )
-                .await?;
-            if changed == 1 { Ok(version + 1) } else { Err(StorageError::StaleVersion) }
-        }
-    }
+    let spec = VersionedTable { table: "holiday_schedules", key: "year", document: "schedule" };
+    versioned::put(tx, &spec, year.into(), schedule, expected_version, now).await
 }

@@ -10,9 +10,11 @@ pub mod db;
 pub mod error;
 pub mod events;
 pub mod jobs;
+pub mod office_hours;
 pub mod officers;
 pub mod sessions;
 pub mod units;
+mod versioned;
 pub mod write;
 
 pub use db::{Backend, Db, DbOptions, Tx};

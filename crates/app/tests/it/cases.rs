@@ -355,9 +355,15 @@ pub async fn calendar_schedules_drive_due_dates_and_are_audited(db: Db) {
     assert_eq!(app.calendar().schedules.len(), 3);
     // Spec T1 and T2 on the shipped 2025 schedule (Giỗ Tổ; the swapped Saturday 26/4 and 30/4–2/5 off).
     let due = |received, duration, mode| {
-        app.compute_due(DueRequest { received_at: received, channel: ReceptionChannel::Counter, duration, mode })
-            .unwrap()
-            .due_at
+        app.compute_due(DueRequest {
+            received_at: received,
+            channel: ReceptionChannel::Counter,
+            duration,
+            mode,
+            unit: None,
+        })
+        .unwrap()
+        .due_at
     };
     assert_eq!(due(utc(2025, 4, 3, 9, 0), Statutory::WorkingDays(3), None), utc(2025, 4, 9, 17, 0));
     assert_eq!(due(utc(2025, 4, 25, 10, 0), Statutory::WorkingDays(5), Some(Mode::A)), utc(2025, 5, 6, 17, 0));
@@ -369,6 +375,7 @@ pub async fn calendar_schedules_drive_due_dates_and_are_audited(db: Db) {
             channel: ReceptionChannel::Online,
             duration: Statutory::WorkingHours(4),
             mode: None,
+            unit: None,
         })
         .unwrap();
     assert_eq!(online.deemed_reception, utc(2025, 6, 16, 7, 30));
@@ -377,6 +384,7 @@ pub async fn calendar_schedules_drive_due_dates_and_are_audited(db: Db) {
         channel: ReceptionChannel::Counter,
         duration: Statutory::WorkingDays(0),
         mode: None,
+        unit: None,
     });
     assert_eq!(zero.unwrap_err().error_code(), ErrorCode::InvalidInput);
 
@@ -410,4 +418,49 @@ pub async fn calendar_schedules_drive_due_dates_and_are_audited(db: Db) {
     app.reload_calendar().await.unwrap();
     assert_eq!(app.calendar().schedules[&2025].version, version);
     assert_eq!(app.calendar().schedules[&2025].schedule, changed);
+}
+
+pub async fn office_hours_are_inherited_and_change_due_dates(db: Db) {
+    use motcua_app::calendar::DueRequest;
+    use motcua_domain::calendar::working_time::ReceptionChannel;
+    use motcua_domain::calendar::{OfficeHours, Period};
+    use motcua_domain::deadline::Duration as Statutory;
+    let (app, _) = demo_app(db).await;
+    let stp = UnitId::parse("p48.stp").unwrap();
+    let division = app.tree().children(&stp).next().unwrap().id.clone();
+    assert_eq!(app.office_hours_of(&division).unwrap(), (OfficeHours::default(), None));
+
+    // Sở Tư pháp opens 08:00–12:00 and 13:30–17:30; its divisions inherit it.
+    let t = |h, m| chrono::NaiveTime::from_hms_opt(h, m, 0).unwrap();
+    let hours =
+        OfficeHours::uniform(vec![Period::new(t(8, 0), t(12, 0)).unwrap(), Period::new(t(13, 30), t(17, 30)).unwrap()])
+            .unwrap();
+    let director = login(&app, "lanhdao.stp").await;
+    assert_eq!(app.put_office_hours(&director, &stp, hours.clone(), None).await.unwrap(), 1);
+    assert_eq!(app.office_hours_of(&division).unwrap(), (hours.clone(), Some(stp.clone())));
+    let due = |unit: Option<UnitId>| {
+        app.compute_due(DueRequest {
+            received_at: utc(2025, 6, 10, 9, 0),
+            channel: ReceptionChannel::Counter,
+            duration: Statutory::WorkingDays(1),
+            mode: None,
+            unit,
+        })
+        .unwrap()
+        .due_at
+    };
+    assert_eq!(due(None), utc(2025, 6, 11, 17, 0));
+    assert_eq!(due(Some(division)), utc(2025, 6, 11, 17, 30), "closes at 17:30 there");
+
+    // Another unit's administrator cannot change them; a stale version is refused.
+    let other = login(&app, "tiepnhan.hoian").await;
+    assert_eq!(
+        app.put_office_hours(&other, &stp, hours.clone(), Some(1)).await.unwrap_err().error_code(),
+        ErrorCode::Forbidden
+    );
+    assert_eq!(
+        app.put_office_hours(&director, &stp, hours.clone(), None).await.unwrap_err().error_code(),
+        ErrorCode::StaleVersion
+    );
+    assert_eq!(event_count(&app, "unit", "p48.stp").await, 2, "created by the demo, then the hours");
 }

@@ -14,4 +14,5 @@ motcua_testkit::dual_test!(cases:
     failing_job_is_retried_with_backoff_then_given_up,
     sweeper_removes_expired_sessions,
     calendar_schedules_drive_due_dates_and_are_audited,
+    office_hours_are_inherited_and_change_due_dates,
 );

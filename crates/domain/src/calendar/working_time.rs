@@ -456,7 +456,7 @@ mod tests {
     proptest! {
         #[test]
         fn adding_then_measuring_gives_back_the_amount(a in instant_in_2025(), minutes in 0_i64..20 * 8 * 60) {
-            let cal = shipped_calendar(2025..=2025);
+            let cal = shipped_calendar(2025..=2026);
             let hours = OfficeHours::default();
             let h = TimeDelta::minutes(minutes);
             let end = add_working_time(a, h, &cal, &hours).unwrap();
@@ -468,7 +468,7 @@ mod tests {
         fn adding_working_time_is_monotone(
             a in instant_in_2025(), gap in 0_i64..5 * 24 * 60, m1 in 0_i64..10 * 8 * 60, extra in 0_i64..8 * 60,
         ) {
-            let cal = shipped_calendar(2025..=2025);
+            let cal = shipped_calendar(2025..=2026);
             let hours = OfficeHours::default();
             let b = a + TimeDelta::minutes(gap);
             let h1 = TimeDelta::minutes(m1);

@@ -808,7 +808,7 @@ mod tests {
         fn due_is_never_before_reception_and_never_earlier_for_a_later_reception(
             a in instant_in_2025(), gap in 0_i64..10 * 24 * 60, (duration, mode) in a_duration(),
         ) {
-            let cal = shipped_calendar(2025..=2025);
+            let cal = shipped_calendar(2025..=2026);
             let hours = OfficeHours::default();
             let b = a + TimeDelta::minutes(gap);
             let due_a = due_at(a, duration, mode, &cal, &hours).unwrap();
@@ -821,7 +821,7 @@ mod tests {
         fn mode_b_due_is_the_duration_of_working_time_after_reception(
             a in instant_in_2025(), n in 1_u32..60,
         ) {
-            let cal = shipped_calendar(2025..=2025);
+            let cal = shipped_calendar(2025..=2026);
             let hours = OfficeHours::default();
             let deemed = if working_time::is_within_office_hours(a, &cal, &hours).unwrap() {
                 a
@@ -834,7 +834,7 @@ mod tests {
 
         #[test]
         fn mode_a_due_closes_the_nth_working_day_after_reception(a in instant_in_2025(), n in 1_u32..20) {
-            let cal = shipped_calendar(2025..=2025);
+            let cal = shipped_calendar(2025..=2026);
             let hours = OfficeHours::default();
             let due = due_at(a, Duration::WorkingDays(n), Mode::A, &cal, &hours).unwrap();
             let deemed = next_period_start(a, &cal, &hours).unwrap().min(
@@ -850,7 +850,7 @@ mod tests {
         fn a_zero_length_pause_is_neutral_and_a_pause_never_shortens(
             a in instant_in_2025(), offset in 0_i64..3 * 24 * 60, length in 0_i64..3 * 24 * 60,
         ) {
-            let cal = shipped_calendar(2025..=2025);
+            let cal = shipped_calendar(2025..=2026);
             let hours = OfficeHours::default();
             let due = due_at(a, Duration::WorkingDays(5), Mode::A, &cal, &hours).unwrap();
             let start = a + TimeDelta::minutes(offset);

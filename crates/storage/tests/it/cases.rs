@@ -332,3 +332,15 @@ pub async fn holiday_schedules_are_versioned(db: Db) {
     assert_eq!(all.len(), 1);
     assert_eq!((all[0].year, all[0].version, &all[0].schedule.0), (2026, 2, &second));
 }
+
+pub async fn office_hours_are_versioned_per_unit(db: Db) {
+    use motcua_storage::office_hours;
+    seed_units(&db).await;
+    let hours = serde_json::json!({"weekdays": [], "swapped_working_day": []});
+    let mut tx = db.begin_write().await.unwrap();
+    assert_eq!(office_hours::put(&mut tx, "c20410", &hours, None, t0()).await, Ok(1));
+    assert_eq!(office_hours::put(&mut tx, "c20410", &hours, Some(1), t0()).await, Ok(2));
+    assert_eq!(office_hours::put(&mut tx, "c20410", &hours, Some(1), t0()).await, Err(StorageError::StaleVersion));
+    assert_eq!(office_hours::put(&mut tx, "p99", &hours, None, t0()).await, Err(StorageError::MissingReference));
+    tx.rollback().await.unwrap();
+}

@@ -15,6 +15,7 @@ motcua_testkit::dual_test!(cases:
     abandoned_jobs_return_to_the_queue,
     concurrent_claims_are_disjoint,
     holiday_schedules_are_versioned,
+    office_hours_are_versioned_per_unit,
     group_commit_isolates_a_failing_write,
     sequential_writes_commit_one_by_one,
     a_panicking_write_does_not_stop_the_writer,

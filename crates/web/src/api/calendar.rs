@@ -6,8 +6,9 @@ use chrono::{DateTime, NaiveDate, Utc};
 use motcua_app::calendar::DueRequest;
 use motcua_app::{AppError, ErrorCode};
 use motcua_domain::calendar::working_time::ReceptionChannel;
-use motcua_domain::calendar::{Day, YearSchedule};
+use motcua_domain::calendar::{Day, OfficeHours, YearSchedule};
 use motcua_domain::deadline::{Duration, Mode};
+use motcua_domain::unit::UnitId;
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
@@ -195,6 +196,8 @@ pub struct DueRequestDto {
     pub duration: DurationDto,
     /// `A` (whole working days, first day not counted) or `B` (working hours); default: A for days, B for hours.
     pub mode: Option<String>,
+    /// The receiving unit, whose office hours apply (its own or its nearest ancestor's); default hours if absent.
+    pub unit_id: Option<String>,
 }
 
 /// The answer.
@@ -246,11 +249,76 @@ pub async fn due(
         ChannelDto::Online => ReceptionChannel::Online,
         ChannelDto::Postal => ReceptionChannel::Postal,
     };
-    let answer = state.app.compute_due(DueRequest { received_at: body.received_at, channel, duration, mode })?;
+    let unit = match body.unit_id.as_deref() {
+        Some(raw) => Some(UnitId::parse(raw).map_err(|_| AppError::not_found(format!("đơn vị {raw}")))?),
+        None => None,
+    };
+    let answer = state.app.compute_due(DueRequest { received_at: body.received_at, channel, duration, mode, unit })?;
     Ok(Json(DueAnswerDto {
         deemed_reception: answer.deemed_reception,
         due_at: answer.due_at,
         due_at_local: crate::view::instant_vi(&answer.due_at),
         mode: format!("{:?}", answer.mode),
     }))
+}
+
+/// A unit's office hours.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct OfficeHoursDto {
+    /// `{"weekdays": [[{"start": "07:30:00", "end": "11:30:00"}, …] × 5 (Mon–Fri)], "swapped_working_day": […]}`.
+    #[schema(value_type = Object)]
+    pub hours: serde_json::Value,
+    /// The unit they were set on: this one, an ancestor, or none (the default hours).
+    pub set_on: Option<String>,
+    /// Version of this unit's own setting, if it has one: send it back with a change.
+    pub version: Option<i64>,
+}
+
+/// The office hours that apply to a unit.
+#[utoipa::path(get, path = "/api/v1/units/{id}/office-hours", tag = "calendar", params(("id" = String, Path)), responses(
+    (status = 200, body = OfficeHoursDto),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn office_hours(
+    State(state): State<AppState>,
+    AppPath(id): AppPath<String>,
+) -> Result<Json<OfficeHoursDto>, ApiError> {
+    let unit = UnitId::parse(&id).map_err(|_| AppError::not_found(format!("đơn vị {id}")))?;
+    let (hours, set_on) = state.app.office_hours_of(&unit)?;
+    let version = state.app.calendar().office_hours.get(&unit).map(|h| h.version);
+    Ok(Json(OfficeHoursDto {
+        hours: serde_json::to_value(&hours).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?,
+        set_on: set_on.map(|u| u.to_string()),
+        version,
+    }))
+}
+
+/// New office hours.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct PutOfficeHours {
+    /// Same shape as in the GET response; every weekday needs at least one period, in order, without overlap.
+    #[schema(value_type = Object)]
+    pub hours: serde_json::Value,
+    /// The unit's own version last read; omit if it has none yet.
+    pub version: Option<i64>,
+}
+
+/// Sets a unit's office hours (administrators of the unit or the province). Its sub-units inherit them.
+#[utoipa::path(put, path = "/api/v1/units/{id}/office-hours", tag = "calendar", params(("id" = String, Path)), request_body = PutOfficeHours, responses(
+    (status = 200, body = PutScheduleResult),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn put_office_hours(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<String>,
+    AppJson(body): AppJson<PutOfficeHours>,
+) -> Result<Json<PutScheduleResult>, ApiError> {
+    let unit = UnitId::parse(&id).map_err(|_| AppError::not_found(format!("đơn vị {id}")))?;
+    let hours: OfficeHours = serde_json::from_value(body.hours)
+        .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, format!("Giờ làm việc không hợp lệ: {e}.")))?;
+    let version = state.app.put_office_hours(&caller.ctx(), &unit, hours, body.version).await?;
+    Ok(Json(PutScheduleResult { version }))
 }

@@ -49,4 +49,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(jobs::retry))
         .routes(routes!(calendar::get, calendar::put))
         .routes(routes!(calendar::due))
+        .routes(routes!(calendar::office_hours, calendar::put_office_hours))
 }

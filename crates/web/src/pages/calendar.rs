@@ -45,6 +45,7 @@ struct CalendarPage {
     months: Vec<MonthView>,
     working_days: usize,
     schedule_source: Option<String>,
+    can_edit: bool,
 }
 
 #[derive(Deserialize)]
@@ -112,5 +113,6 @@ pub async fn show(
         working_days: months.iter().map(|m| m.working_days).sum(),
         months,
         schedule_source,
+        can_edit: caller.officer.is_some() && state.app.require_calendar_admin(&caller.ctx()).is_ok(),
     })
 }

@@ -1,6 +1,7 @@
 //! The Vietnamese pages: portal home, the unit tree, officer login and workspace.
 
 mod calendar;
+mod calendar_edit;
 mod home;
 mod login;
 mod units;
@@ -22,6 +23,7 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi", get(units::list))
         .route("/don-vi/{id}", get(units::show))
         .route("/lich", get(calendar::show))
+        .route("/quan-tri/lich/{year}", get(calendar_edit::form).post(calendar_edit::submit))
         .route("/dang-nhap", get(login::form).post(login::submit))
         .route("/dang-xuat", axum::routing::post(login::logout))
         .route("/can-bo", get(workspace::show))

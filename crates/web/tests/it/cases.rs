@@ -17,7 +17,7 @@ async fn app(db: Db) -> (Router, App) {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()));
     let app = App::new(db, clock, AppConfig::default()).await.unwrap();
     app.load_demo().await.unwrap();
-    let config = WebConfig { body_limit: 4096, request_timeout: Duration::from_secs(10), ..WebConfig::default() };
+    let config = WebConfig { body_limit: 64 * 1024, request_timeout: Duration::from_secs(10), ..WebConfig::default() };
     (router(AppState::new(app.clone(), config)), app)
 }
 
@@ -92,7 +92,7 @@ pub async fn api_errors_are_problem_json(db: Db) {
     assert_problem(&send(&router, malformed).await, 400, "malformed_body");
     let not_json = Request::post("/api/v1/session").body(Body::from("username=a")).unwrap();
     assert_problem(&send(&router, not_json).await, 400, "malformed_body");
-    let huge = json!({"username": "x".repeat(10_000), "password": "y"});
+    let huge = json!({"username": "x".repeat(100_000), "password": "y"});
     assert_problem(&send(&router, post_json("/api/v1/session", &huge, None)).await, 413, "body_too_large");
     assert_problem(&send(&router, get("/api/v1/units?date=hom-nay")).await, 422, "invalid_input");
     assert_problem(&send(&router, get("/api/v1/me")).await, 401, "unauthenticated");
@@ -362,9 +362,98 @@ pub async fn calendar_api_and_page(db: Db) {
     assert_eq!(ok.json()["version"], 2);
     assert_problem(&send(&router, put(Some(&admin), "/api/v1/calendar/2025", 1)).await, 409, "stale_version");
 
+    // Office hours: inherited, set by the unit's administrator, used by the due-date API.
+    let hours = send(&router, get("/api/v1/units/p48.stp/office-hours")).await;
+    assert_eq!((hours.json()["set_on"].clone(), hours.json()["version"].clone()), (Value::Null, Value::Null));
+    let director = login(&router, "lanhdao.stp").await;
+    let mut new_hours = hours.json()["hours"].clone();
+    for day in new_hours["weekdays"].as_array_mut().unwrap() {
+        day[1]["end"] = json!("17:30:00");
+    }
+    let put_hours = |body: Value| {
+        Request::put("/api/v1/units/p48.stp/office-hours")
+            .header(header::CONTENT_TYPE, "application/json")
+            .header(header::AUTHORIZATION, format!("Bearer {director}"))
+            .body(Body::from(body.to_string()))
+            .unwrap()
+    };
+    let reply = send(&router, put_hours(json!({"hours": new_hours}))).await;
+    assert_eq!(reply.status, StatusCode::OK, "{}", reply.body);
+    let mut overlapping = new_hours.clone();
+    overlapping["weekdays"][0][1]["start"] = json!("11:00:00");
+    assert_problem(&send(&router, put_hours(json!({"hours": overlapping, "version": 1}))).await, 422, "invalid_input");
+    let body = json!({"received_at": "2025-06-10T02:00:00Z", "channel": "counter", "duration": {"unit": "working_days", "amount": 1}, "unit_id": "p48.stp"});
+    assert_eq!(
+        send(&router, post_json("/api/v1/deadlines", &body, None)).await.json()["due_at_local"],
+        "11/06/2025 17:30"
+    );
+    let body = json!({"received_at": "2025-06-10T02:00:00Z", "channel": "counter", "duration": {"unit": "working_days", "amount": 1}, "unit_id": "khong-co"});
+    assert_problem(&send(&router, post_json("/api/v1/deadlines", &body, None)).await, 404, "not_found");
+
     let page = send(&router, get("/lich?nam=2025")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Lịch làm việc năm 2025") && page.body.contains("Ngày làm bù"));
     assert!(page.body.contains("250</strong> ngày làm việc"), "2025 has 250 working days");
     assert_eq!(send(&router, get("/lich?nam=1800")).await.status, StatusCode::UNPROCESSABLE_ENTITY);
+}
+
+pub async fn calendar_edit_page_for_administrators(db: Db) {
+    let (router, app) = app(db).await;
+    let cookie_of = |reply: &Reply| {
+        reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned()
+    };
+    let login_form = |username: &str| {
+        Request::post("/dang-nhap")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username={username}&password={DEMO_PASSWORD}")))
+            .unwrap()
+    };
+    let admin = cookie_of(&send(&router, login_form("admin")).await);
+    let clerk = cookie_of(&send(&router, login_form("vanthu.stp")).await);
+    let page =
+        |cookie: &str| Request::get("/quan-tri/lich/2025").header(header::COOKIE, cookie).body(Body::empty()).unwrap();
+
+    assert_eq!(send(&router, page(&clerk)).await.status, StatusCode::FORBIDDEN);
+    assert_eq!(send(&router, get("/quan-tri/lich/2025")).await.status, StatusCode::SEE_OTHER);
+    let form = send(&router, page(&admin)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("year = 2025") && form.body.contains("name=\"version\" value=\"1\""), "{}", form.body);
+    let calendar_page =
+        send(&router, Request::get("/lich?nam=2025").header(header::COOKIE, &admin).body(Body::empty()).unwrap()).await;
+    assert!(calendar_page.body.contains("href=\"/quan-tri/lich/2025\""), "administrators see the edit link");
+
+    let stored = motcua_app::calendar::year_schedule_to_toml(&app.calendar().schedules[&2025].schedule).unwrap();
+    let submit = |cookie: &str, text: &str, version: &str| {
+        let body = format!("version={version}&text={}", urlencode(text));
+        Request::post("/quan-tri/lich/2025")
+            .header(header::COOKIE, cookie)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body))
+            .unwrap()
+    };
+    let broken = send(&router, submit(&admin, "year = 2025\nenabled = ", "1")).await;
+    assert_eq!(broken.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(broken.body.contains("role=\"alert\"") && broken.body.contains("không đúng định dạng"), "{}", broken.body);
+    let wrong_year = send(&router, submit(&admin, &stored.replace("year = 2025", "year = 2024"), "1")).await;
+    assert!(wrong_year.body.contains("khác năm đang sửa"), "{}", wrong_year.body);
+    assert_eq!(send(&router, submit(&clerk, &stored, "1")).await.status, StatusCode::FORBIDDEN);
+
+    assert!(stored.contains("(mùng 1 Tết)"));
+    let edited = stored.replacen("(mùng 1 Tết)", "(mùng 1 Tết, đã đối chiếu)", 1);
+    let saved = send(&router, submit(&admin, &edited, "1")).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    assert_eq!(app.calendar().schedules[&2025].version, 2);
+    assert!(app.calendar().schedules[&2025].schedule.entries.iter().any(|e| e.reason.ends_with("đã đối chiếu)")));
+    let stale = send(&router, submit(&admin, &edited, "1")).await;
+    assert_eq!(stale.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stale.body.contains("người khác thay đổi"));
+}
+
+fn urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }

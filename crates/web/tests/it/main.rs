@@ -13,4 +13,5 @@ motcua_testkit::dual_test!(cases:
     login_form_sets_a_session_cookie,
     user_input_is_escaped_in_pages,
     calendar_api_and_page,
+    calendar_edit_page_for_administrators,
 );
