@@ -13,7 +13,7 @@ use motcua_domain::calendar::working_time::{OnlineReception, ReceptionChannel, d
 use motcua_domain::calendar::{Calendar, CalendarData, Day, HolidayError, HolidayRules, OfficeHours, YearSchedule};
 use motcua_domain::deadline::{DeadlineError, Duration, Mode, due_at};
 use motcua_domain::unit::UnitId;
-use motcua_storage::{StorageError, calendar, office_hours};
+use motcua_storage::{calendar, office_hours};
 
 use crate::App;
 use crate::error::{AppError, ErrorCode};
@@ -228,11 +228,7 @@ impl App {
                     Ok::<_, AppError>(version)
                 })
             })
-            .await
-            .map_err(|e| match e {
-                AppError::Storage(StorageError::StaleVersion) => AppError::code(ErrorCode::StaleVersion),
-                other => other,
-            })?;
+            .await?;
         self.reload_calendar().await?;
         Ok(version)
     }
@@ -338,11 +334,7 @@ impl App {
                     Ok::<_, AppError>(version)
                 })
             })
-            .await
-            .map_err(|e| match e {
-                AppError::Storage(StorageError::StaleVersion) => AppError::code(ErrorCode::StaleVersion),
-                other => other,
-            })?;
+            .await?;
         self.reload_calendar().await?;
         Ok(version)
     }

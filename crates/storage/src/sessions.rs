@@ -36,27 +36,26 @@ pub struct SessionRecord {
     pub user_agent: Option<String>,
 }
 
+const COLUMNS: [Sessions; 6] = [
+    Sessions::TokenHash,
+    Sessions::OfficerId,
+    Sessions::CreatedAt,
+    Sessions::ExpiresAt,
+    Sessions::ClientIp,
+    Sessions::UserAgent,
+];
+
 /// Stores a new session.
 pub async fn insert(tx: &mut Tx, session: &SessionRecord) -> Result<(), StorageError> {
     let mut insert = Query::insert();
-    insert
-        .into_table(Sessions::Table)
-        .columns([
-            Sessions::TokenHash,
-            Sessions::OfficerId,
-            Sessions::CreatedAt,
-            Sessions::ExpiresAt,
-            Sessions::ClientIp,
-            Sessions::UserAgent,
-        ])
-        .values_panic([
-            session.token_hash.clone().into(),
-            session.officer_id.into(),
-            session.created_at.into(),
-            session.expires_at.into(),
-            session.client_ip.clone().into(),
-            session.user_agent.clone().into(),
-        ]);
+    insert.into_table(Sessions::Table).columns(COLUMNS).values_panic([
+        session.token_hash.clone().into(),
+        session.officer_id.into(),
+        session.created_at.into(),
+        session.expires_at.into(),
+        session.client_ip.clone().into(),
+        session.user_agent.clone().into(),
+    ]);
     tx.execute(&insert).await?;
     Ok(())
 }
@@ -69,14 +68,7 @@ pub async fn find_valid(
 ) -> Result<Option<SessionRecord>, StorageError> {
     tx.fetch_optional(
         Query::select()
-            .columns([
-                Sessions::TokenHash,
-                Sessions::OfficerId,
-                Sessions::CreatedAt,
-                Sessions::ExpiresAt,
-                Sessions::ClientIp,
-                Sessions::UserAgent,
-            ])
+            .columns(COLUMNS)
             .from(Sessions::Table)
             .and_where(Expr::col(Sessions::TokenHash).eq(token_hash))
             .and_where(Expr::col(Sessions::ExpiresAt).gt(now)),

@@ -73,26 +73,23 @@ impl UnitRow {
     }
 }
 
+/// The columns of a unit record, key first (timestamps aside).
+const FIELDS: [Units; 10] = [
+    Units::Id,
+    Units::Kind,
+    Units::Name,
+    Units::ParentId,
+    Units::AdminCode,
+    Units::AgencyCode,
+    Units::AgencyCodeOfficial,
+    Units::ValidFrom,
+    Units::ValidTo,
+    Units::Note,
+];
+
 /// Every unit with its successors, in no particular order.
 pub async fn all(tx: &mut Tx) -> Result<Vec<Unit>, StorageError> {
-    let rows: Vec<UnitRow> = tx
-        .fetch_all(
-            Query::select()
-                .columns([
-                    Units::Id,
-                    Units::Kind,
-                    Units::Name,
-                    Units::ParentId,
-                    Units::AdminCode,
-                    Units::AgencyCode,
-                    Units::AgencyCodeOfficial,
-                    Units::ValidFrom,
-                    Units::ValidTo,
-                    Units::Note,
-                ])
-                .from(Units::Table),
-        )
-        .await?;
+    let rows: Vec<UnitRow> = tx.fetch_all(Query::select().columns(FIELDS).from(Units::Table)).await?;
     let links: Vec<SuccessorRow> = tx
         .fetch_all(
             Query::select()
@@ -119,20 +116,7 @@ pub async fn upsert(tx: &mut Tx, unit: &Unit, now: DateTime<Utc>) -> Result<(), 
     let mut insert = Query::insert();
     insert
         .into_table(Units::Table)
-        .columns([
-            Units::Id,
-            Units::Kind,
-            Units::Name,
-            Units::ParentId,
-            Units::AdminCode,
-            Units::AgencyCode,
-            Units::AgencyCodeOfficial,
-            Units::ValidFrom,
-            Units::ValidTo,
-            Units::Note,
-            Units::CreatedAt,
-            Units::UpdatedAt,
-        ])
+        .columns(FIELDS.into_iter().chain([Units::CreatedAt, Units::UpdatedAt]))
         .values_panic([
             unit.id.as_str().into(),
             unit.kind.as_str().into(),
@@ -149,18 +133,7 @@ pub async fn upsert(tx: &mut Tx, unit: &Unit, now: DateTime<Utc>) -> Result<(), 
         ])
         .on_conflict(
             OnConflict::column(Units::Id)
-                .update_columns([
-                    Units::Kind,
-                    Units::Name,
-                    Units::ParentId,
-                    Units::AdminCode,
-                    Units::AgencyCode,
-                    Units::AgencyCodeOfficial,
-                    Units::ValidFrom,
-                    Units::ValidTo,
-                    Units::Note,
-                    Units::UpdatedAt,
-                ])
+                .update_columns(FIELDS.into_iter().skip(1).chain([Units::UpdatedAt]))
                 .to_owned(),
         );
     tx.execute(&insert).await?;
