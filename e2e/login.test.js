@@ -73,3 +73,31 @@ test('login as the demo officer, see /can-bo, log out', { timeout: TEST_TIMEOUT_
     );
   });
 });
+
+test('administrator edits the 2025 calendar and office hours; errors are shown, pages are accessible', { timeout: TEST_TIMEOUT_MS }, async () => {
+  await withPage(browser, 'admin-calendar', async (page) => {
+    await page.goto('/dang-nhap');
+    await logIn(page, DEMO_USER, DEMO_PASSWORD);
+    await waitForPath(page, '/can-bo');
+
+    await page.goto('/lich?nam=2025');
+    await page.getByRole('link', { name: 'Sửa lịch nghỉ năm 2025' }).click();
+    await waitForPath(page, '/quan-tri/lich/2025');
+    const text = page.getByLabel('Lịch nghỉ năm 2025 (định dạng TOML)');
+    assert.match(await text.inputValue(), /year = 2025/);
+    await checkA11y(page);
+    await text.fill('year = 2025\nenabled = ');
+    await page.getByRole('button', { name: 'Lưu lịch nghỉ' }).click();
+    await page.getByRole('alert').filter({ hasText: 'không đúng định dạng' }).waitFor();
+    await checkA11y(page);
+
+    await page.goto('/don-vi/p48.stp');
+    await page.getByRole('link', { name: 'Sửa giờ làm việc' }).click();
+    await waitForPath(page, '/quan-tri/gio-lam-viec/p48.stp');
+    await checkA11y(page);
+    await page.getByLabel('Thứ Hai', { exact: true }).fill('08:00-12:00, 13:30-17:30');
+    await page.getByRole('button', { name: 'Lưu giờ làm việc' }).click();
+    await waitForPath(page, '/don-vi/p48.stp');
+    await page.getByText(/Thứ Hai: 08:00-12:00, 13:30-17:30/).waitFor();
+  });
+});

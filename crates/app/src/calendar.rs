@@ -304,6 +304,14 @@ impl App {
             .unwrap_or_else(|| (OfficeHours::default(), None)))
     }
 
+    /// Refuses unless the caller may change the unit's office hours.
+    pub fn require_office_hours_admin(&self, ctx: &Ctx, unit: &UnitId) -> Result<(), AppError> {
+        if self.tree().get(unit).is_none() {
+            return Err(AppError::not_found(format!("đơn vị {unit}")));
+        }
+        self.require(&ctx.principal, Action::ManageOfficeHours, unit)
+    }
+
     /// Sets a unit's office hours (its administrators and the province's).
     pub async fn put_office_hours(
         &self,
@@ -312,10 +320,7 @@ impl App {
         hours: OfficeHours,
         expected_version: Option<i64>,
     ) -> Result<i64, AppError> {
-        if self.tree().get(unit).is_none() {
-            return Err(AppError::not_found(format!("đơn vị {unit}")));
-        }
-        self.require(&ctx.principal, Action::ManageOfficeHours, unit)?;
+        self.require_office_hours_admin(ctx, unit)?;
         let json = serde_json::to_value(&hours).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
         let (tree, now, ctx, unit) = (self.tree(), self.now(), ctx.clone(), unit.clone());
         let version = self

@@ -4,6 +4,7 @@ mod calendar;
 mod calendar_edit;
 mod home;
 mod login;
+mod office_hours;
 mod units;
 mod workspace;
 
@@ -24,6 +25,7 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi/{id}", get(units::show))
         .route("/lich", get(calendar::show))
         .route("/quan-tri/lich/{year}", get(calendar_edit::form).post(calendar_edit::submit))
+        .route("/quan-tri/gio-lam-viec/{unit}", get(office_hours::form).post(office_hours::submit))
         .route("/dang-nhap", get(login::form).post(login::submit))
         .route("/dang-xuat", axum::routing::post(login::logout))
         .route("/can-bo", get(workspace::show))

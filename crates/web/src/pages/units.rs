@@ -85,6 +85,9 @@ struct UnitPage {
     successors: Vec<Row>,
     current_successors: Vec<Row>,
     predecessors: Vec<Row>,
+    office_hours: String,
+    hours_from: Option<String>,
+    can_edit_hours: bool,
 }
 
 pub async fn show(
@@ -101,7 +104,19 @@ pub async fn show(
     let named: Vec<&str> = detail.successors.iter().map(|u| u.id.as_str()).collect();
     let further: Vec<Unit> =
         detail.current_successors.iter().filter(|u| !named.contains(&u.id.as_str())).cloned().collect();
+    let (hours, set_on) = state.app.office_hours_of(&detail.unit.id)?;
+    let office_hours = super::office_hours::describe(&hours);
+    let hours_from = match set_on {
+        Some(u) if u != detail.unit.id => Some(tree.get(&u).map_or_else(|| u.to_string(), |x| x.name.clone())),
+        Some(_) => None,
+        None => Some("mặc định của hệ thống".to_owned()),
+    };
+    let can_edit_hours =
+        caller.officer.is_some() && state.app.require_office_hours_admin(&caller.ctx(), &detail.unit.id).is_ok();
     render(&UnitPage {
+        office_hours,
+        hours_from,
+        can_edit_hours,
         portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
         unit: row(&detail.unit, today, detail.children.len()),
         valid_from: date_vi(&detail.unit.valid_from),

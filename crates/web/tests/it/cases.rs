@@ -457,3 +457,58 @@ fn urlencode(text: &str) -> String {
         })
         .collect()
 }
+
+pub async fn office_hours_page_for_unit_administrators(db: Db) {
+    let (router, app) = app(db).await;
+    let login_form = |username: &str| {
+        Request::post("/dang-nhap")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(format!("username={username}&password={DEMO_PASSWORD}")))
+            .unwrap()
+    };
+    let cookie = |reply: Reply| {
+        reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned()
+    };
+    let director = cookie(send(&router, login_form("lanhdao.stp")).await);
+    let reception = cookie(send(&router, login_form("tiepnhan.hoian")).await);
+    let get_with = |path: &str, c: &str| Request::get(path).header(header::COOKIE, c).body(Body::empty()).unwrap();
+
+    let unit_page = send(&router, get_with("/don-vi/p48.stp", &director)).await;
+    assert!(unit_page.body.contains("Thứ Hai – thứ Sáu: 07:30-11:30, 13:00-17:00"), "{}", unit_page.body);
+    assert!(
+        unit_page.body.contains("mặc định của hệ thống") && unit_page.body.contains("/quan-tri/gio-lam-viec/p48.stp")
+    );
+    assert!(!send(&router, get_with("/don-vi/p48.stp", &reception)).await.body.contains("Sửa giờ làm việc"));
+    assert_eq!(
+        send(&router, get_with("/quan-tri/gio-lam-viec/p48.stp", &reception)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let form = send(&router, get_with("/quan-tri/gio-lam-viec/p48.stp", &director)).await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains("value=\"07:30-11:30, 13:00-17:00\""));
+
+    let post = |body: &str| {
+        Request::post("/quan-tri/gio-lam-viec/p48.stp")
+            .header(header::COOKIE, &director)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .body(Body::from(body.to_owned()))
+            .unwrap()
+    };
+    let day = |v: &str| ["t2", "t3", "t4", "t5", "t6", "lam_bu"].map(|k| format!("{k}={v}")).join("&");
+    let bad = send(&router, post(&format!("{}&version=", day("17%3A00-08%3A00")))).await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        bad.body.contains("role=\"alert\"") && bad.body.contains("giờ kết thúc phải sau giờ bắt đầu"),
+        "{}",
+        bad.body
+    );
+    let garbled = send(&router, post(&format!("{}&version=", day("sang")))).await;
+    assert!(garbled.body.contains("không đúng dạng"));
+
+    let ok = send(&router, post(&format!("{}&version=", day("08%3A00-12%3A00%2C+13%3A30-17%3A30")))).await;
+    assert_eq!(ok.status, StatusCode::SEE_OTHER, "{}", ok.body);
+    let division =
+        app.tree().children(&motcua_domain::unit::UnitId::parse("p48.stp").unwrap()).next().unwrap().id.clone();
+    let page = send(&router, get(&format!("/don-vi/{division}"))).await;
+    assert!(page.body.contains("08:00-12:00, 13:30-17:30") && page.body.contains("(theo Sở Tư pháp"), "{}", page.body);
+}

@@ -14,4 +14,5 @@ motcua_testkit::dual_test!(cases:
     user_input_is_escaped_in_pages,
     calendar_api_and_page,
     calendar_edit_page_for_administrators,
+    office_hours_page_for_unit_administrators,
 );
