@@ -178,6 +178,20 @@ impl AppError {
         Self::detailed(ErrorCode::NotFound, what)
     }
 
+    /// What to tell a person, in Vietnamese: the code's title, then the detail or the
+    /// field messages. Never internal details.
+    pub fn message_vi(&self) -> String {
+        let title = self.error_code().title_vi();
+        match self {
+            Self::Coded { detail: Some(d), .. } => format!("{title} {d}"),
+            Self::Invalid(fields) if !fields.is_empty() => {
+                let list: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
+                format!("{title} {}", list.join(" "))
+            }
+            _ => title.to_owned(),
+        }
+    }
+
     /// The registry code this error is reported as.
     pub fn error_code(&self) -> ErrorCode {
         match self {
@@ -228,5 +242,15 @@ mod tests {
         assert_eq!(AppError::from(StorageError::StaleVersion).error_code(), ErrorCode::StaleVersion);
         assert_eq!(AppError::from(StorageError::Other("x".into())).error_code(), ErrorCode::Internal);
         assert_eq!(AppError::from(Denied::NotAuthenticated).error_code(), ErrorCode::Unauthenticated);
+    }
+
+    #[test]
+    fn messages_for_people_never_show_storage_internals() {
+        let detailed = AppError::detailed(ErrorCode::InvalidInput, "Năm 1800 nằm ngoài phạm vi.");
+        assert_eq!(detailed.message_vi(), "Thông tin nhập chưa hợp lệ. Năm 1800 nằm ngoài phạm vi.");
+        let fields = AppError::Invalid(vec![FieldError::new("a", "Sai A."), FieldError::new("b", "Sai B.")]);
+        assert_eq!(fields.message_vi(), "Thông tin nhập chưa hợp lệ. Sai A. Sai B.");
+        let internal = AppError::from(StorageError::Other("syntax error near SELECT".into()));
+        assert_eq!(internal.message_vi(), ErrorCode::Internal.title_vi());
     }
 }

@@ -62,6 +62,15 @@ async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
     App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))
 }
 
+/// An error as the operator at the console needs it: the Vietnamese message, and for
+/// storage failures the database's own words too (the console is not a public client).
+fn for_operator(e: &motcua_app::AppError) -> String {
+    match e {
+        motcua_app::AppError::Storage(storage) => format!("{} ({storage})", e.message_vi()),
+        _ => e.message_vi(),
+    }
+}
+
 /// `motcua migrate`
 pub async fn migrate(settings: &Settings) -> anyhow::Result<()> {
     let db = open_db(settings).await?;
@@ -81,12 +90,12 @@ pub async fn import_units(settings: &Settings, file: &Path) -> anyhow::Result<()
         Some("toml") => parse_units_toml(&text),
         _ => bail!("{}: expected a .csv or .toml file", file.display()),
     }
-    .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+    .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
     let app = open_app(settings, true).await?;
     let report = app
         .apply_units(&Ctx::system(), units)
         .await
-        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
     println!(
         "Đã nhập {}: {} mới, {} cập nhật, {} không đổi.",
         file.display(),
@@ -98,28 +107,15 @@ pub async fn import_units(settings: &Settings, file: &Path) -> anyhow::Result<()
     Ok(())
 }
 
-fn describe(e: &motcua_app::AppError) -> String {
-    match e {
-        motcua_app::AppError::Coded { code, detail } => match detail {
-            Some(d) => format!("{} {d}", code.title_vi()),
-            None => code.title_vi().to_owned(),
-        },
-        motcua_app::AppError::Invalid(fields) => {
-            fields.iter().map(|f| format!("{}: {}", f.field, f.message)).collect::<Vec<_>>().join("; ")
-        }
-        motcua_app::AppError::Storage(s) => s.to_string(),
-    }
-}
-
 /// `motcua import calendar FILE`
 pub async fn import_calendar(settings: &Settings, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let data = parse_calendar_toml(&text).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+    let data = parse_calendar_toml(&text).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
     let app = open_app(settings, true).await?;
     let report = app
         .import_calendar(&Ctx::system(), data)
         .await
-        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), describe(&e)))?;
+        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
     println!(
         "Đã nhập lịch {}: {} năm mới, {} cập nhật, {} không đổi.",
         file.display(),
@@ -134,7 +130,7 @@ pub async fn import_calendar(settings: &Settings, file: &Path) -> anyhow::Result
 /// `motcua demo`
 pub async fn demo(settings: &Settings, then_serve: bool) -> anyhow::Result<()> {
     let app = open_app(settings, true).await?;
-    let report = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading the demo data: {}", describe(&e)))?;
+    let report = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading the demo data: {}", for_operator(&e)))?;
     println!(
         "Dữ liệu mẫu: {} đơn vị hành chính mới ({} không đổi), {} đơn vị tổ chức mới ({} không đổi), {} lịch nghỉ năm mới ({} không đổi), {} tài khoản mới.",
         report.reference.created,

@@ -79,10 +79,7 @@ pub async fn submit(
     match outcome {
         Ok(_) => Ok(Redirect::to(&format!("/lich?nam={year}")).into_response()),
         Err(e) if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::StaleVersion) => {
-            let message = match &e {
-                AppError::Coded { detail: Some(d), .. } => format!("{} {d}", e.error_code().title_vi()),
-                _ => e.error_code().title_vi().to_owned(),
-            };
+            let message = e.message_vi();
             let page = EditPage {
                 portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
                 year,

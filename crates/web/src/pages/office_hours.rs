@@ -155,10 +155,7 @@ pub async fn submit(
     match outcome {
         Ok(()) => Ok(Redirect::to(&format!("/don-vi/{unit}")).into_response()),
         Err(e) if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::StaleVersion) => {
-            page.error = Some(match &e {
-                AppError::Coded { detail: Some(d), .. } => format!("{} {d}", e.error_code().title_vi()),
-                _ => e.error_code().title_vi().to_owned(),
-            });
+            page.error = Some(e.message_vi());
             for (row, text) in page.days.iter_mut().zip(texts) {
                 row.value = text.clone();
             }
