@@ -373,13 +373,17 @@ impl App {
         }
         self.require(&ctx.principal, Action::ViewOfficers, &unit)?;
         let mut tx = self.db.read().await?;
-        let mut views = Vec::new();
-        for record in officers::of_unit(&mut tx, &unit).await? {
-            let grants = officers::grants(&mut tx, record.id).await?;
-            views.push(OfficerView::new(record, grants)?);
-        }
+        let records = officers::of_unit(&mut tx, &unit).await?;
+        let ids: Vec<Uuid> = records.iter().map(|r| r.id).collect();
+        let mut grants = officers::grants_of(&mut tx, &ids).await?;
         tx.commit().await?;
-        Ok(views)
+        records
+            .into_iter()
+            .map(|r| {
+                let own = grants.remove(&r.id).unwrap_or_default();
+                OfficerView::new(r, own)
+            })
+            .collect()
     }
 
     /// Disables or re-enables an account; disabling ends all its sessions at once.

@@ -13,6 +13,7 @@ use motcua_domain::calendar::working_time::{OnlineReception, ReceptionChannel, d
 use motcua_domain::calendar::{Calendar, CalendarData, Day, HolidayError, HolidayRules, OfficeHours, YearSchedule};
 use motcua_domain::deadline::{DeadlineError, Duration, Mode, due_at};
 use motcua_domain::unit::UnitId;
+use motcua_storage::settings::{self, Setting};
 use motcua_storage::{calendar, office_hours};
 
 use crate::App;
@@ -142,8 +143,8 @@ pub struct DueAnswer {
 }
 
 impl App {
-    /// The calendar as last built.
-    pub fn calendar(&self) -> CalendarState {
+    /// The calendar as last built (shared, not copied).
+    pub fn calendar(&self) -> Arc<CalendarState> {
         self.calendar.read().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
@@ -172,7 +173,7 @@ impl App {
         let list: Vec<YearSchedule> = schedules.values().map(|s| s.schedule.clone()).collect();
         let calendar = Arc::new(build(&list)?);
         *self.calendar.write().unwrap_or_else(|p| p.into_inner()) =
-            CalendarState { calendar, schedules, office_hours: hours };
+            Arc::new(CalendarState { calendar, schedules, office_hours: hours });
         Ok(())
     }
 
@@ -200,37 +201,13 @@ impl App {
             .collect();
         years.push(schedule.clone());
         build(&years)?;
-        let json =
-            serde_json::to_value(&schedule).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
-        let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
         let province = match &ctx.principal {
-            Principal::Officer { unit, .. } => tree.province_of(unit).map(|p| p.id.clone()),
+            Principal::Officer { unit, .. } => self.tree().province_of(unit).map(|p| p.id.clone()),
             _ => None,
         };
-        let year = i64::from(schedule.year);
-        let version = self
-            .db
-            .write(move |tx| {
-                Box::pin(async move {
-                    let version = calendar::put(tx, year, &json, expected_version, now).await?;
-                    let change = Change {
-                        subject_type: "calendar",
-                        subject_id: year.to_string(),
-                        action: if expected_version.is_none() {
-                            "calendar.schedule_created"
-                        } else {
-                            "calendar.schedule_updated"
-                        },
-                        unit: province,
-                        payload: json,
-                    };
-                    record::event(tx, &tree, now, &ctx, change).await?;
-                    Ok::<_, AppError>(version)
-                })
-            })
-            .await?;
-        self.reload_calendar().await?;
-        Ok(version)
+        let action = if expected_version.is_none() { "calendar.schedule_created" } else { "calendar.schedule_updated" };
+        let key = Setting::HolidaySchedule { year: i64::from(schedule.year) };
+        self.store_setting(ctx, key, &schedule, expected_version, action, province).await
     }
 
     /// Loads schedules (e.g. the shipped ones): a year not stored is added; a stored year
@@ -261,18 +238,7 @@ impl App {
 
     /// Refuses unless the caller may change the calendar (a province administrator).
     pub fn require_calendar_admin(&self, ctx: &Ctx) -> Result<(), AppError> {
-        match &ctx.principal {
-            Principal::System => Ok(()),
-            Principal::Officer { unit, .. } => {
-                let province = self.tree().province_of(unit).map(|p| p.id.clone()).unwrap_or_else(|| unit.clone());
-                self.require(&ctx.principal, Action::ManageCalendar, &province)
-            }
-            other => self.require(
-                other,
-                Action::ManageCalendar,
-                &motcua_domain::unit::UnitId::parse("vn").expect("literal id"),
-            ),
-        }
+        self.require_in_home_province(&ctx.principal, Action::ManageCalendar)
     }
 
     /// Every day of a month with its kind and reason.
@@ -321,18 +287,34 @@ impl App {
         expected_version: Option<i64>,
     ) -> Result<i64, AppError> {
         self.require_office_hours_admin(ctx, unit)?;
-        let json = serde_json::to_value(&hours).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
-        let (tree, now, ctx, unit) = (self.tree(), self.now(), ctx.clone(), unit.clone());
+        let key = Setting::OfficeHours { unit_id: unit.to_string() };
+        self.store_setting(ctx, key, &hours, expected_version, "unit.office_hours_set", Some(unit.clone())).await
+    }
+
+    /// Stores a versioned calendar setting with its event in one group commit, then
+    /// rebuilds the calendar.
+    async fn store_setting(
+        &self,
+        ctx: &Ctx,
+        key: Setting,
+        document: &impl serde::Serialize,
+        expected_version: Option<i64>,
+        action: &'static str,
+        unit: Option<UnitId>,
+    ) -> Result<i64, AppError> {
+        let json =
+            serde_json::to_value(document).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
         let version = self
             .db
             .write(move |tx| {
                 Box::pin(async move {
-                    let version = office_hours::put(tx, unit.as_str(), &json, expected_version, now).await?;
+                    let version = settings::put(tx, &key, &json, expected_version, now).await?;
                     let change = Change {
-                        subject_type: "unit",
-                        subject_id: unit.to_string(),
-                        action: "unit.office_hours_set",
-                        unit: Some(unit),
+                        subject_type: key.subject_type(),
+                        subject_id: key.subject_id(),
+                        action,
+                        unit,
                         payload: json,
                     };
                     record::event(tx, &tree, now, &ctx, change).await?;
@@ -346,7 +328,7 @@ impl App {
 
     /// Computes a due date on the official calendar and the receiving unit's office hours.
     pub fn compute_due(&self, request: DueRequest) -> Result<DueAnswer, AppError> {
-        let calendar = self.calendar().calendar;
+        let calendar = self.calendar().calendar.clone();
         let hours = match &request.unit {
             Some(unit) => self.office_hours_of(unit)?.0,
             None => OfficeHours::default(),

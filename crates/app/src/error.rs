@@ -178,17 +178,24 @@ impl AppError {
         Self::detailed(ErrorCode::NotFound, what)
     }
 
-    /// What to tell a person, in Vietnamese: the code's title, then the detail or the
-    /// field messages. Never internal details.
+    /// The explanation beyond the code's title, in Vietnamese: the detail, or the field
+    /// messages. Never internal details.
+    pub fn detail_vi(&self) -> Option<String> {
+        match self {
+            Self::Coded { detail, .. } => detail.clone(),
+            Self::Invalid(fields) if !fields.is_empty() => {
+                Some(fields.iter().map(|f| f.message.as_str()).collect::<Vec<_>>().join(" "))
+            }
+            _ => None,
+        }
+    }
+
+    /// What to tell a person, in Vietnamese: the code's title, then [`AppError::detail_vi`].
     pub fn message_vi(&self) -> String {
         let title = self.error_code().title_vi();
-        match self {
-            Self::Coded { detail: Some(d), .. } => format!("{title} {d}"),
-            Self::Invalid(fields) if !fields.is_empty() => {
-                let list: Vec<&str> = fields.iter().map(|f| f.message.as_str()).collect();
-                format!("{title} {}", list.join(" "))
-            }
-            _ => title.to_owned(),
+        match self.detail_vi() {
+            Some(detail) => format!("{title} {detail}"),
+            None => title.to_owned(),
         }
     }
 

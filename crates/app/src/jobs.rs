@@ -10,7 +10,7 @@ use std::sync::{Arc, RwLock};
 
 use chrono::{DateTime, Utc};
 use futures::future::BoxFuture;
-use motcua_domain::access::{Action, Principal};
+use motcua_domain::access::Action;
 use motcua_domain::job::{AfterFailure, after_failure};
 use motcua_domain::unit::UnitId;
 use motcua_storage::jobs;
@@ -147,21 +147,9 @@ impl App {
         Ok(report)
     }
 
-    fn require_jobs_view(&self, ctx: &Ctx) -> Result<(), AppError> {
-        let home = match &ctx.principal {
-            Principal::Officer { unit, .. } => self.tree().province_of(unit).map(|p| p.id.clone()),
-            Principal::System => return Ok(()),
-            _ => None,
-        };
-        match home {
-            Some(province) => self.require(&ctx.principal, Action::ViewJobs, &province),
-            None => self.require(&ctx.principal, Action::ViewJobs, &UnitId::parse("vn").expect("literal id")),
-        }
-    }
-
     /// The newest jobs, for administrators of the province.
     pub async fn recent_jobs(&self, ctx: &Ctx, status: Option<&str>) -> Result<Vec<JobRecord>, AppError> {
-        self.require_jobs_view(ctx)?;
+        self.require_in_home_province(&ctx.principal, Action::ViewJobs)?;
         if let Some(s) = status
             && !["queued", "running", "done", "failed"].contains(&s)
         {
@@ -178,7 +166,7 @@ impl App {
 
     /// Gives a failed job one more attempt.
     pub async fn retry_job(&self, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
-        self.require_jobs_view(ctx)?;
+        self.require_in_home_province(&ctx.principal, Action::ViewJobs)?;
         let now = self.now();
         self.db.write(move |tx| Box::pin(async move { jobs::retry_failed(tx, id, now).await })).await.map_err(|e| {
             match e {

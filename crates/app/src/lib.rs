@@ -56,7 +56,7 @@ pub struct App {
     config: AppConfig,
     jobs: jobs::Registry,
     throttle: accounts::LoginThrottle,
-    calendar: Arc<RwLock<calendar::CalendarState>>,
+    calendar: Arc<RwLock<Arc<calendar::CalendarState>>>,
 }
 
 impl App {
@@ -69,7 +69,7 @@ impl App {
             config,
             jobs: jobs::Registry::default(),
             throttle: accounts::LoginThrottle::default(),
-            calendar: Arc::new(RwLock::new(calendar::CalendarState::generated_only()?)),
+            calendar: Arc::new(RwLock::new(Arc::new(calendar::CalendarState::generated_only()?))),
         };
         app.reload_tree().await?;
         app.reload_calendar().await?;
@@ -94,6 +94,19 @@ impl App {
     /// The one decision point: refuses unless `principal` may do `action` on `unit`'s records.
     pub fn require(&self, principal: &Principal, action: Action, unit: &UnitId) -> Result<(), AppError> {
         decide(principal, action, unit, &self.tree()).map_err(AppError::from)
+    }
+
+    /// The one decision point for province-wide actions (jobs, the calendar): the
+    /// principal must hold the action on the province of its own unit.
+    pub fn require_in_home_province(&self, principal: &Principal, action: Action) -> Result<(), AppError> {
+        let home = match principal {
+            Principal::System => return Ok(()),
+            Principal::Officer { unit, .. } => self.tree().province_of(unit).map(|p| p.id.clone()),
+            _ => None,
+        };
+        // Non-officers have no province: `decide` refuses them whatever the unit.
+        let province = home.unwrap_or_else(|| UnitId::parse("vn").expect("literal id"));
+        self.require(principal, action, &province)
     }
 
     /// Use-case settings.

@@ -1,4 +1,5 @@
-//! Yearly civil-service schedules (the part of the calendar that is decided each year).
+//! Yearly civil-service schedules (the part of the calendar that is decided each year);
+//! written through [`crate::settings`].
 
 use chrono::{DateTime, Utc};
 use sea_query::{Iden, Order, Query};
@@ -6,7 +7,6 @@ use sqlx::types::Json;
 
 use crate::db::Tx;
 use crate::error::StorageError;
-use crate::versioned::{self, VersionedTable};
 
 #[derive(Iden)]
 enum HolidaySchedules {
@@ -44,18 +44,4 @@ pub async fn all(tx: &mut Tx) -> Result<Vec<ScheduleRecord>, StorageError> {
             .order_by(HolidaySchedules::Year, Order::Asc),
     )
     .await
-}
-
-/// Stores the schedule of a year. `expected_version` is the version the caller read
-/// (`None` for a year not stored yet); another writer's change in between is
-/// [`StorageError::StaleVersion`]. Returns the new version.
-pub async fn put(
-    tx: &mut Tx,
-    year: i64,
-    schedule: &serde_json::Value,
-    expected_version: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<i64, StorageError> {
-    let spec = VersionedTable { table: "holiday_schedules", key: "year", document: "schedule" };
-    versioned::put(tx, &spec, year.into(), schedule, expected_version, now).await
 }

@@ -30,6 +30,20 @@ pub enum Backend {
 }
 
 impl Backend {
+    /// A short fingerprint of this backend's migrations shipped in this binary (their
+    /// checksums): two binaries with the same fingerprint expect the same schema.
+    pub fn schema_fingerprint(self) -> String {
+        let migrator = match self {
+            Self::Sqlite => &SQLITE_MIGRATOR,
+            Self::Postgres => &POSTGRES_MIGRATOR,
+        };
+        let mut hash: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a: stable across builds and platforms
+        for byte in migrator.iter().flat_map(|m| m.checksum.iter()) {
+            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
+        }
+        format!("{hash:016x}")
+    }
+
     /// Lower-case name for logs and pages.
     pub fn name(self) -> &'static str {
         match self {
@@ -170,20 +184,6 @@ impl Db {
             .iter()
             .map(|m| (m.version, m.description.to_string(), applied.iter().any(|(v,)| *v == m.version)))
             .collect())
-    }
-
-    /// A short fingerprint of the migrations shipped in this binary (their checksums):
-    /// two binaries with the same fingerprint expect the same schema.
-    pub fn schema_fingerprint(&self) -> String {
-        let migrator = match self.pool {
-            Pool::Sqlite(_) => &SQLITE_MIGRATOR,
-            Pool::Postgres(_) => &POSTGRES_MIGRATOR,
-        };
-        let mut hash: u64 = 0xcbf2_9ce4_8422_2325; // FNV-1a: stable across builds and platforms
-        for byte in migrator.iter().flat_map(|m| m.checksum.iter()) {
-            hash = (hash ^ u64::from(*byte)).wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        format!("{hash:016x}")
     }
 
     /// Every column of every table of the application schema, as

@@ -13,8 +13,8 @@ pub mod jobs;
 pub mod office_hours;
 pub mod officers;
 pub mod sessions;
+pub mod settings;
 pub mod units;
-mod versioned;
 pub mod write;
 
 pub use db::{Backend, Db, DbOptions, Tx};

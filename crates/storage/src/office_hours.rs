@@ -1,4 +1,4 @@
-//! Office hours per unit.
+//! Office hours per unit; written through [`crate::settings`].
 
 use chrono::{DateTime, Utc};
 use sea_query::{Iden, Query};
@@ -6,7 +6,6 @@ use sqlx::types::Json;
 
 use crate::db::Tx;
 use crate::error::StorageError;
-use crate::versioned::{self, VersionedTable};
 
 #[derive(Iden)]
 enum UnitOfficeHours {
@@ -43,17 +42,4 @@ pub async fn all(tx: &mut Tx) -> Result<Vec<OfficeHoursRecord>, StorageError> {
             .from(UnitOfficeHours::Table),
     )
     .await
-}
-
-/// Stores a unit's hours; `expected_version` is `None` for a unit without stored hours.
-/// Returns the new version, or [`StorageError::StaleVersion`] if someone changed them first.
-pub async fn put(
-    tx: &mut Tx,
-    unit_id: &str,
-    hours: &serde_json::Value,
-    expected_version: Option<i64>,
-    now: DateTime<Utc>,
-) -> Result<i64, StorageError> {
-    let spec = VersionedTable { table: "unit_office_hours", key: "unit_id", document: "hours" };
-    versioned::put(tx, &spec, unit_id.into(), hours, expected_version, now).await
 }

@@ -1,5 +1,7 @@
 //! Officer accounts and their role grants.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Utc};
 use motcua_domain::access::{Grant, Role};
 use motcua_domain::unit::UnitId;
@@ -54,8 +56,17 @@ pub struct OfficerRecord {
 
 #[derive(sqlx::FromRow)]
 struct GrantRow {
+    officer_id: Uuid,
     role: String,
     unit_id: String,
+}
+
+impl GrantRow {
+    fn into_grant(self) -> Result<Grant, StorageError> {
+        let role = Role::parse(&self.role).ok_or_else(|| StorageError::Other(format!("unknown role {}", self.role)))?;
+        let unit = UnitId::parse(&self.unit_id).map_err(|e| StorageError::Other(e.to_string()))?;
+        Ok(Grant { role, unit })
+    }
 }
 
 const COLUMNS: [Officers; 8] = [
@@ -140,23 +151,30 @@ pub async fn of_unit(tx: &mut Tx, unit: &UnitId) -> Result<Vec<OfficerRecord>, S
 
 /// The officer's grants.
 pub async fn grants(tx: &mut Tx, officer: Uuid) -> Result<Vec<Grant>, StorageError> {
+    Ok(grants_of(tx, &[officer]).await?.remove(&officer).unwrap_or_default())
+}
+
+/// The grants of several officers in one query, by officer.
+pub async fn grants_of(tx: &mut Tx, officers: &[Uuid]) -> Result<HashMap<Uuid, Vec<Grant>>, StorageError> {
+    let mut by_officer: HashMap<Uuid, Vec<Grant>> = HashMap::new();
+    if officers.is_empty() {
+        return Ok(by_officer);
+    }
     let rows: Vec<GrantRow> = tx
         .fetch_all(
             Query::select()
-                .columns([OfficerGrants::Role, OfficerGrants::UnitId])
+                .columns([OfficerGrants::OfficerId, OfficerGrants::Role, OfficerGrants::UnitId])
                 .from(OfficerGrants::Table)
-                .and_where(Expr::col(OfficerGrants::OfficerId).eq(officer))
+                .and_where(Expr::col(OfficerGrants::OfficerId).is_in(officers.iter().copied()))
                 .order_by(OfficerGrants::Role, Order::Asc)
                 .order_by(OfficerGrants::UnitId, Order::Asc),
         )
         .await?;
-    rows.into_iter()
-        .map(|r| {
-            let role = Role::parse(&r.role).ok_or_else(|| StorageError::Other(format!("unknown role {}", r.role)))?;
-            let unit = UnitId::parse(&r.unit_id).map_err(|e| StorageError::Other(e.to_string()))?;
-            Ok(Grant { role, unit })
-        })
-        .collect()
+    for row in rows {
+        let officer = row.officer_id;
+        by_officer.entry(officer).or_default().push(row.into_grant()?);
+    }
+    Ok(by_officer)
 }
 
 /// Enables or disables an account if it is still at `expected_version`.

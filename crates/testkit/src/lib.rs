@@ -7,7 +7,7 @@
 //! Without the URL the PostgreSQL half is skipped loudly, unless `CI` or
 //! `MOTCUA_REQUIRE_PG` is set, in which case it fails: it can never vanish silently.
 
-use motcua_storage::{Db, DbOptions};
+use motcua_storage::{Backend, Db, DbOptions};
 use sqlx::{Connection, Executor, PgConnection};
 
 /// A database that exists for one test.
@@ -99,13 +99,7 @@ pub fn database_url(admin_url: &str, database: &str) -> String {
 }
 
 async fn ensure_template(admin: &mut PgConnection, admin_url: &str) -> String {
-    // The fingerprint is the same for any backend handle; ask a throwaway SQLite-free
-    // route: connect lazily to the admin database only to read it.
-    let probe = Db::connect(admin_url, &DbOptions { max_connections: 2, ..DbOptions::default() })
-        .await
-        .expect("connect to the test PostgreSQL");
-    let template = format!("motcua_tmpl_{}", probe.schema_fingerprint());
-    probe.close().await;
+    let template = format!("motcua_tmpl_{}", Backend::Postgres.schema_fingerprint());
     // Serialise template creation across test processes (nextest runs one per test).
     admin.execute("select pg_advisory_lock(727274)").await.expect("advisory lock");
     let ready: Option<(bool,)> = sqlx::query_as("select datistemplate from pg_database where datname = $1")

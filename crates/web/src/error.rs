@@ -57,17 +57,12 @@ fn status_of(code: ErrorCode) -> StatusCode {
     StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 
-fn split(error: &AppError) -> (ErrorCode, Option<String>, Vec<FieldError>) {
+/// Logs, once and here, the errors that mean something is wrong on our side; their
+/// details never reach the client.
+fn log_if_ours(error: &AppError) {
     let code = error.error_code();
-    match error {
-        AppError::Coded { detail, .. } => (code, detail.clone(), Vec::new()),
-        AppError::Invalid(fields) => (code, None, fields.clone()),
-        AppError::Storage(e) => {
-            if code == ErrorCode::Internal || code == ErrorCode::StorageFull || code == ErrorCode::Unavailable {
-                tracing::error!(error = %e, "storage error");
-            }
-            (code, None, Vec::new())
-        }
+    if matches!(code, ErrorCode::Internal | ErrorCode::StorageFull | ErrorCode::Unavailable) {
+        tracing::error!(error = ?error, code = code.as_str(), "request failed");
     }
 }
 
@@ -102,11 +97,16 @@ pub fn problem_response(code: ErrorCode, detail: Option<String>, errors: Vec<Fie
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let (code, detail, errors) = split(&self.0);
-        if code == ErrorCode::Internal {
-            tracing::error!(error = ?self.0, "internal error");
-        }
-        problem_response(code, detail, errors)
+        log_if_ours(&self.0);
+        let errors = match &self.0 {
+            AppError::Invalid(fields) => fields.clone(),
+            _ => Vec::new(),
+        };
+        let detail = match &self.0 {
+            AppError::Coded { detail, .. } => detail.clone(),
+            _ => None,
+        };
+        problem_response(self.0.error_code(), detail, errors)
     }
 }
 
@@ -149,15 +149,7 @@ pub fn page_response(code: ErrorCode, detail: Option<String>) -> Response {
 
 impl IntoResponse for PageError {
     fn into_response(self) -> Response {
-        let (code, detail, errors) = split(&self.0);
-        if code == ErrorCode::Internal {
-            tracing::error!(error = ?self.0, "internal error");
-        }
-        let detail = match (detail, errors.is_empty()) {
-            (Some(d), _) => Some(d),
-            (None, false) => Some(errors.iter().map(|e| e.message.as_str()).collect::<Vec<_>>().join(" ")),
-            (None, true) => None,
-        };
-        page_response(code, detail)
+        log_if_ours(&self.0);
+        page_response(self.0.error_code(), self.0.detail_vi())
     }
 }

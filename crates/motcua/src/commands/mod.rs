@@ -62,12 +62,13 @@ async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
     App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))
 }
 
-/// An error as the operator at the console needs it: the Vietnamese message, and for
-/// storage failures the database's own words too (the console is not a public client).
-fn for_operator(e: &motcua_app::AppError) -> String {
-    match e {
-        motcua_app::AppError::Storage(storage) => format!("{} ({storage})", e.message_vi()),
-        _ => e.message_vi(),
+/// An error as the operator at the console needs it, prefixed with what was being done:
+/// the Vietnamese message, and for storage failures the database's own words too (the
+/// console is not a public client).
+fn for_operator(doing: impl std::fmt::Display) -> impl Fn(motcua_app::AppError) -> anyhow::Error {
+    move |e| match &e {
+        motcua_app::AppError::Storage(storage) => anyhow::anyhow!("{doing}: {} ({storage})", e.message_vi()),
+        _ => anyhow::anyhow!("{doing}: {}", e.message_vi()),
     }
 }
 
@@ -90,12 +91,9 @@ pub async fn import_units(settings: &Settings, file: &Path) -> anyhow::Result<()
         Some("toml") => parse_units_toml(&text),
         _ => bail!("{}: expected a .csv or .toml file", file.display()),
     }
-    .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
+    .map_err(for_operator(file.display()))?;
     let app = open_app(settings, true).await?;
-    let report = app
-        .apply_units(&Ctx::system(), units)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
+    let report = app.apply_units(&Ctx::system(), units).await.map_err(for_operator(file.display()))?;
     println!(
         "Đã nhập {}: {} mới, {} cập nhật, {} không đổi.",
         file.display(),
@@ -110,12 +108,9 @@ pub async fn import_units(settings: &Settings, file: &Path) -> anyhow::Result<()
 /// `motcua import calendar FILE`
 pub async fn import_calendar(settings: &Settings, file: &Path) -> anyhow::Result<()> {
     let text = std::fs::read_to_string(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let data = parse_calendar_toml(&text).map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
+    let data = parse_calendar_toml(&text).map_err(for_operator(file.display()))?;
     let app = open_app(settings, true).await?;
-    let report = app
-        .import_calendar(&Ctx::system(), data)
-        .await
-        .map_err(|e| anyhow::anyhow!("{}: {}", file.display(), for_operator(&e)))?;
+    let report = app.import_calendar(&Ctx::system(), data).await.map_err(for_operator(file.display()))?;
     println!(
         "Đã nhập lịch {}: {} năm mới, {} cập nhật, {} không đổi.",
         file.display(),
@@ -130,7 +125,7 @@ pub async fn import_calendar(settings: &Settings, file: &Path) -> anyhow::Result
 /// `motcua demo`
 pub async fn demo(settings: &Settings, then_serve: bool) -> anyhow::Result<()> {
     let app = open_app(settings, true).await?;
-    let report = app.load_demo().await.map_err(|e| anyhow::anyhow!("loading the demo data: {}", for_operator(&e)))?;
+    let report = app.load_demo().await.map_err(for_operator("loading the demo data"))?;
     println!(
         "Dữ liệu mẫu: {} đơn vị hành chính mới ({} không đổi), {} đơn vị tổ chức mới ({} không đổi), {} lịch nghỉ năm mới ({} không đổi), {} tài khoản mới.",
         report.reference.created,

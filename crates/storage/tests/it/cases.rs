@@ -315,17 +315,19 @@ pub async fn concurrent_claims_are_disjoint(db: Db) {
 
 pub async fn holiday_schedules_are_versioned(db: Db) {
     use motcua_storage::calendar;
+    use motcua_storage::settings::{self, Setting};
+    let key = Setting::HolidaySchedule { year: 2026 };
     let first = serde_json::json!({"year": 2026, "days": [{"date": "2026-02-16", "kind": "day_off"}]});
     let second = serde_json::json!({"year": 2026, "days": []});
     let mut tx = db.begin_write().await.unwrap();
-    assert_eq!(calendar::put(&mut tx, 2026, &first, None, t0()).await, Ok(1));
+    assert_eq!(settings::put(&mut tx, &key, &first, None, t0()).await, Ok(1));
     assert_eq!(
-        calendar::put(&mut tx, 2026, &first, None, t0()).await,
+        settings::put(&mut tx, &key, &first, None, t0()).await,
         Err(StorageError::StaleVersion),
         "already exists"
     );
-    assert_eq!(calendar::put(&mut tx, 2026, &second, Some(1), t0()).await, Ok(2));
-    assert_eq!(calendar::put(&mut tx, 2026, &first, Some(1), t0()).await, Err(StorageError::StaleVersion));
+    assert_eq!(settings::put(&mut tx, &key, &second, Some(1), t0()).await, Ok(2));
+    assert_eq!(settings::put(&mut tx, &key, &first, Some(1), t0()).await, Err(StorageError::StaleVersion));
     tx.commit().await.unwrap();
     let mut tx = db.read().await.unwrap();
     let all = calendar::all(&mut tx).await.unwrap();
@@ -334,13 +336,15 @@ pub async fn holiday_schedules_are_versioned(db: Db) {
 }
 
 pub async fn office_hours_are_versioned_per_unit(db: Db) {
-    use motcua_storage::office_hours;
+    use motcua_storage::settings::{self, Setting};
     seed_units(&db).await;
+    let hoi_an = Setting::OfficeHours { unit_id: "c20410".into() };
+    let unknown = Setting::OfficeHours { unit_id: "p99".into() };
     let hours = serde_json::json!({"weekdays": [], "swapped_working_day": []});
     let mut tx = db.begin_write().await.unwrap();
-    assert_eq!(office_hours::put(&mut tx, "c20410", &hours, None, t0()).await, Ok(1));
-    assert_eq!(office_hours::put(&mut tx, "c20410", &hours, Some(1), t0()).await, Ok(2));
-    assert_eq!(office_hours::put(&mut tx, "c20410", &hours, Some(1), t0()).await, Err(StorageError::StaleVersion));
-    assert_eq!(office_hours::put(&mut tx, "p99", &hours, None, t0()).await, Err(StorageError::MissingReference));
+    assert_eq!(settings::put(&mut tx, &hoi_an, &hours, None, t0()).await, Ok(1));
+    assert_eq!(settings::put(&mut tx, &hoi_an, &hours, Some(1), t0()).await, Ok(2));
+    assert_eq!(settings::put(&mut tx, &hoi_an, &hours, Some(1), t0()).await, Err(StorageError::StaleVersion));
+    assert_eq!(settings::put(&mut tx, &unknown, &hours, None, t0()).await, Err(StorageError::MissingReference));
     tx.rollback().await.unwrap();
 }

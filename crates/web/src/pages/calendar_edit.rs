@@ -12,7 +12,7 @@ use serde::Deserialize;
 
 use crate::error::PageError;
 use crate::extract::{Caller, PageForm};
-use crate::pages::render;
+use crate::pages::{render, render_with_status};
 use crate::state::AppState;
 use crate::view::Portal;
 
@@ -79,17 +79,14 @@ pub async fn submit(
     match outcome {
         Ok(_) => Ok(Redirect::to(&format!("/lich?nam={year}")).into_response()),
         Err(e) if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::StaleVersion) => {
-            let message = e.message_vi();
             let page = EditPage {
                 portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
                 year,
                 text: form.text,
                 version: form.version,
-                error: Some(message),
+                error: Some(e.message_vi()),
             };
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e.into()),
     }

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::api::session::client_info;
 use crate::error::PageError;
 use crate::extract::{Caller, ClientAddr, PageForm, session_cookie};
-use crate::pages::render;
+use crate::pages::{render, render_with_status};
 use crate::state::AppState;
 use crate::view::Portal;
 
@@ -58,9 +58,7 @@ pub async fn submit(
                 username: form.username.chars().take(64).collect(),
                 error: Some(code.title_vi()),
             };
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::from_u16(code.status()).unwrap_or(StatusCode::UNAUTHORIZED);
-            Ok(response)
+            render_with_status(&page, StatusCode::from_u16(code.status()).unwrap_or(StatusCode::UNAUTHORIZED))
         }
         Err(e) => Err(e.into()),
     }

@@ -42,6 +42,14 @@ pub fn render(template: &impl Template) -> Result<Response, PageError> {
         .map_err(|e| PageError(AppError::detailed(ErrorCode::Internal, format!("template: {e}"))))
 }
 
+/// Renders a form page again after a refusal, with the status that says why
+/// (422 for invalid input, 401 for a failed login …).
+pub fn render_with_status(template: &impl Template, status: axum::http::StatusCode) -> Result<Response, PageError> {
+    let mut response = render(template)?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
 async fn stylesheet() -> impl IntoResponse {
     (
         [

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::error::PageError;
 use crate::extract::{Caller, PageForm};
-use crate::pages::render;
+use crate::pages::{render, render_with_status};
 use crate::state::AppState;
 use crate::view::Portal;
 
@@ -159,9 +159,7 @@ pub async fn submit(
             for (row, text) in page.days.iter_mut().zip(texts) {
                 row.value = text.clone();
             }
-            let mut response = render(&page)?;
-            *response.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-            Ok(response)
+            render_with_status(&page, StatusCode::UNPROCESSABLE_ENTITY)
         }
         Err(e) => Err(e.into()),
     }
