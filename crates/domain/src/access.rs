@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use crate::unit::{UnitId, UnitTree};
 
 /// An officer's role (vai trò).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Receives and returns dossiers at the one-stop counter (công chức tiếp nhận và trả kết quả).

@@ -6,7 +6,9 @@
 
 pub mod access;
 pub mod calendar;
+pub mod catalogue;
 pub mod deadline;
+pub mod identity;
 pub mod job;
 pub mod text;
 pub mod time;

@@ -154,7 +154,7 @@ impl OfficeHours {
 }
 
 /// How a dossier reached the reception desk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum ReceptionChannel {
     /// At the counter (trực tiếp).

@@ -22,7 +22,7 @@ pub const HOURS_PER_WORKING_DAY: i64 = 8;
 pub const NEARING_BREACH: TimeDelta = TimeDelta::hours(HOURS_PER_WORKING_DAY);
 
 /// A statutory duration (thời hạn giải quyết) with its unit, as published for a procedure.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 #[serde(tag = "unit", content = "amount", rename_all = "snake_case")]
 pub enum Duration {
     /// Working days (ngày làm việc), the most common unit.
@@ -73,7 +73,7 @@ impl Duration {
 
 /// How working days and hours are counted (spec §2.6), chosen per procedure. Calendar days, months and "within the
 /// day" are counted the same way in both modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, schemars::JsonSchema)]
 pub enum Mode {
     /// The legal "day" reading (Bộ luật Dân sự 2015, Điều 147: the first day is not counted): due at the end of the
     /// N-th working day after the reception date. Hours count only in whole days of 8 hours.
