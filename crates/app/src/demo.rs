@@ -87,15 +87,21 @@ pub struct DemoReport {
     pub officers_created: usize,
     /// The shipped yearly civil-service schedules.
     pub calendar: ImportReport,
+    /// The demo procedure catalogue.
+    pub catalogue: crate::catalogue::ImportReport,
 }
 
 impl App {
-    /// Loads the reference units, the demo organisation and the demo accounts.
+    /// Loads the reference units, the demo organisation, the calendar, the demo catalogue and the demo accounts.
     pub async fn load_demo(&self) -> Result<DemoReport, AppError> {
         let ctx = Ctx::system();
         let reference = self.apply_units(&ctx, parse_reference_csv(REFERENCE_UNITS_CSV)?).await?;
         let demo_units = self.apply_units(&ctx, parse_units_toml(DEMO_UNITS_TOML)?).await?;
         let calendar = self.import_shipped_calendar(&ctx).await?;
+        let procedures =
+            crate::catalogue::parse_json("data/demo/catalogue.json", crate::catalogue::DEMO_CATALOGUE_JSON)
+                .map_err(AppError::Invalid)?;
+        let catalogue = self.import_catalogue(&ctx, "data/demo/catalogue.json", procedures, &|_, _| {}).await?;
         let mut officers_created = 0;
         for demo in DEMO_OFFICERS {
             let mut tx = self.db().read().await?;
@@ -118,6 +124,6 @@ impl App {
             self.create_officer(&Ctx::new(Principal::System, None), input).await?;
             officers_created += 1;
         }
-        Ok(DemoReport { reference, demo_units, officers_created, calendar })
+        Ok(DemoReport { reference, demo_units, officers_created, calendar, catalogue })
     }
 }

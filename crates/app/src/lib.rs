@@ -7,6 +7,7 @@
 
 pub mod accounts;
 pub mod calendar;
+pub mod catalogue;
 pub mod clock;
 pub mod demo;
 pub mod error;

@@ -144,11 +144,15 @@ pub enum Action {
     ManageCalendar,
     /// Change a unit's office hours.
     ManageOfficeHours,
+    /// Create, edit, publish and withdraw procedures of the catalogue.
+    ManageCatalogue,
+    /// Read the catalogue review (abolished papers, declaration reduction, incomplete procedures) and drafts.
+    ReviewCatalogue,
 }
 
 impl Action {
     /// Every action, for exhaustive checks.
-    pub const ALL: [Action; 7] = [
+    pub const ALL: [Action; 9] = [
         Self::ViewOfficers,
         Self::ManageOfficers,
         Self::ManageUnits,
@@ -156,6 +160,8 @@ impl Action {
         Self::ViewJobs,
         Self::ManageCalendar,
         Self::ManageOfficeHours,
+        Self::ManageCatalogue,
+        Self::ReviewCatalogue,
     ];
 
     /// The roles that permit the action (within their reach).
@@ -168,6 +174,8 @@ impl Action {
             Self::ViewAudit => &[ProvinceAdmin, Auditor, UnitAdmin],
             Self::ViewJobs | Self::ManageCalendar => &[ProvinceAdmin],
             Self::ManageOfficeHours => &[UnitAdmin, ProvinceAdmin],
+            Self::ManageCatalogue => &[ProvinceAdmin],
+            Self::ReviewCatalogue => &[ProvinceAdmin, Leader, Auditor],
         }
     }
 }

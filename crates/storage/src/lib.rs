@@ -6,6 +6,7 @@
 //! isolated in its own savepoint. Only this crate contains SQL.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod db;
 pub mod error;
 pub mod events;
