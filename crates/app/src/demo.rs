@@ -100,6 +100,7 @@ impl App {
         let calendar = self.import_shipped_calendar(&ctx).await?;
         let procedures =
             crate::catalogue::parse_json("data/demo/catalogue.json", crate::catalogue::DEMO_CATALOGUE_JSON)
+                .into_result()
                 .map_err(AppError::Invalid)?;
         let catalogue = self.import_catalogue(&ctx, "data/demo/catalogue.json", procedures, &|_, _| {}).await?;
         let mut officers_created = 0;

@@ -54,6 +54,12 @@ enum Command {
     /// Import reference data.
     #[command(subcommand)]
     Import(ImportCommand),
+    /// Export data.
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// The procedure catalogue: review report and file format.
+    #[command(subcommand)]
+    Catalogue(CatalogueCommand),
     /// Print the effective settings (passwords redacted).
     Config,
 }
@@ -72,6 +78,41 @@ enum ImportCommand {
         /// The file to import.
         file: PathBuf,
     },
+    /// Import procedures: a .json in the canonical format (docs/catalogue-format.md), an .xlsx workbook, or a
+    /// folder of .csv tables. Everything is checked first and nothing is written if anything is wrong;
+    /// unchanged procedures are left alone.
+    Catalogue {
+        /// The file or folder to import.
+        file: PathBuf,
+        /// Only check the file; write nothing.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum ExportCommand {
+    /// Export the newest version of every procedure.
+    Catalogue {
+        /// json (canonical), xlsx (one workbook) or csv (a folder of tables).
+        #[arg(long, default_value = "json")]
+        format: String,
+        /// Where to write; standard output for json when omitted.
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum CatalogueCommand {
+    /// The catalogue review (Directive 05/CT-TTg): abolished papers, declaration reduction, incomplete parts.
+    Review {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the JSON Schema of the canonical catalogue format.
+    Schema,
 }
 
 fn main() -> ExitCode {
@@ -103,6 +144,17 @@ fn main() -> ExitCode {
             Command::Demo { no_serve, .. } => commands::demo(&settings, !no_serve).await,
             Command::Import(ImportCommand::Units { file }) => commands::import_units(&settings, &file).await,
             Command::Import(ImportCommand::Calendar { file }) => commands::import_calendar(&settings, &file).await,
+            Command::Import(ImportCommand::Catalogue { file, check }) => {
+                commands::catalogue::import(&settings, &file, check).await
+            }
+            Command::Export(ExportCommand::Catalogue { format, out }) => {
+                commands::catalogue::export(&settings, &format, out.as_deref()).await
+            }
+            Command::Catalogue(CatalogueCommand::Review { json }) => commands::catalogue::review(&settings, json).await,
+            Command::Catalogue(CatalogueCommand::Schema) => {
+                print!("{}", motcua_app::catalogue::json_schema());
+                Ok(())
+            }
             Command::Config => {
                 print!("{}", settings.to_redacted_toml()?);
                 Ok(())

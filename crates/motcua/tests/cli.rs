@@ -147,3 +147,63 @@ fn http_get(addr: &str, path: &str) -> String {
     stream.read_to_string(&mut response).unwrap();
     response
 }
+
+#[test]
+fn catalogue_import_export_and_review_from_the_console() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let run = |args: &[&std::ffi::OsStr]| motcua().arg("--data-dir").arg(&data).args(args).output().unwrap();
+    let os = |s: &str| std::ffi::OsString::from(s);
+    let root = concat!(env!("CARGO_MANIFEST_DIR"), "/../..");
+    for units in ["data/reference/don-vi-hanh-chinh-2025.csv", "data/demo/units.toml"] {
+        let out = run(&[&os("import"), &os("units"), &os(&format!("{root}/{units}"))]);
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    }
+    let demo = os(&format!("{root}/data/demo/catalogue.json"));
+
+    // --check validates and writes nothing; the import then creates; a second import changes nothing.
+    let out = run(&[&os("import"), &os("catalogue"), &demo, &os("--check")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("60 thủ tục hợp lệ"));
+    let out = run(&[&os("import"), &os("catalogue"), &demo]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("60 thủ tục mới, 0 cập nhật"), "{out:?}");
+    let out = run(&[&os("import"), &os("catalogue"), &demo]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("0 thủ tục mới, 0 cập nhật (phiên bản mới), 60 không đổi"));
+
+    // Export to each format and import it back: nothing changes.
+    let json = dir.path().join("catalogue.json");
+    let xlsx = dir.path().join("catalogue.xlsx");
+    let csv = dir.path().join("csv");
+    for (format, path) in [("json", &json), ("xlsx", &xlsx), ("csv", &csv)] {
+        let out = run(&[&os("export"), &os("catalogue"), &os("--format"), &os(format), &os("--out"), path.as_os_str()]);
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        let out = run(&[&os("import"), &os("catalogue"), path.as_os_str()]);
+        assert!(out.status.success(), "{format}: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(String::from_utf8_lossy(&out.stdout).contains("60 không đổi"), "{format}: {out:?}");
+    }
+    assert!(csv.join("thu-tuc.csv").exists());
+
+    // A broken file: every problem reported, exit status non-zero, nothing written.
+    let bad = dir.path().join("bad.json");
+    let text = std::fs::read_to_string(&json).unwrap();
+    let broken = text.replacen("\"1.001193\"", "\"1.00119\"", 1).replacen("\"p48.stp\"", "\"p48.khong-co\"", 1);
+    std::fs::write(&bad, broken).unwrap();
+    let out = run(&[&os("import"), &os("catalogue"), bad.as_os_str()]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("(1.00119).code") && err.contains("p48.khong-co") && err.contains("2 lỗi"), "{err}");
+    let out = run(&[&os("import"), &os("catalogue"), &demo]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("60 không đổi"));
+
+    // The review names the abolished household book still published in 2.000986.
+    let out = run(&[&os("catalogue"), &os("review")]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        report.contains("RÀ SOÁT DANH MỤC") && report.contains("2.000986") && report.contains("Luật Cư trú"),
+        "{report}"
+    );
+    let out = run(&[&os("catalogue"), &os("schema")]);
+    let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(schema["title"], "CatalogueFile");
+}

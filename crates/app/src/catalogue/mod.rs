@@ -46,40 +46,63 @@ fn problem(file: &str, at: impl std::fmt::Display, message: impl std::fmt::Displ
     FieldError { field: format!("{file}: {at}"), message: message.to_string() }
 }
 
+/// A catalogue file as read: the procedures that could be read, where they were in the file, and the problems of
+/// those that could not.
+#[derive(Debug, Clone, Default)]
+pub struct Parsed {
+    /// Procedures read.
+    pub procedures: Vec<Procedure>,
+    /// Each procedure's index in the file.
+    pub positions: Vec<usize>,
+    /// Problems found while reading.
+    pub problems: Vec<FieldError>,
+}
+
+impl Parsed {
+    /// All procedures, or every reading problem.
+    pub fn into_result(self) -> Result<Vec<Procedure>, Vec<FieldError>> {
+        if self.problems.is_empty() { Ok(self.procedures) } else { Err(self.problems) }
+    }
+}
+
 /// Parses a catalogue in the canonical JSON format. Each procedure is read on its own so that one bad procedure
-/// does not hide the problems of the others; every problem comes back at once, located by its JSON path.
-pub fn parse_json(file: &str, text: &str) -> Result<Vec<Procedure>, Vec<FieldError>> {
+/// does not hide the problems of the others, nor keep the others from being checked; problems are located by
+/// their JSON path.
+pub fn parse_json(file: &str, text: &str) -> Parsed {
     #[derive(Deserialize)]
     struct Loose {
         format: String,
-        #[serde(default)]
-        #[allow(dead_code)]
-        note: Option<String>,
         procedures: Vec<serde_json::Value>,
     }
-    let loose: Loose = serde_json::from_str(text).map_err(|e| {
-        vec![problem(file, format!("dòng {}, cột {}", e.line(), e.column()), format!("không đọc được JSON: {e}"))]
-    })?;
-    let mut errors = Vec::new();
+    let loose: Loose = match serde_json::from_str(text) {
+        Ok(loose) => loose,
+        Err(e) => {
+            let at = format!("dòng {}, cột {}", e.line(), e.column());
+            return Parsed {
+                problems: vec![problem(file, at, format!("không đọc được JSON: {e}"))],
+                ..Parsed::default()
+            };
+        }
+    };
+    let mut parsed = Parsed::default();
     if loose.format != FORMAT {
-        errors.push(problem(
-            file,
-            "format",
-            format!("định dạng \"{}\" không được hỗ trợ (cần \"{FORMAT}\")", loose.format),
-        ));
+        let message = format!("định dạng \"{}\" không được hỗ trợ (cần \"{FORMAT}\")", loose.format);
+        parsed.problems.push(problem(file, "format", message));
     }
-    let mut procedures = Vec::with_capacity(loose.procedures.len());
     for (i, value) in loose.procedures.into_iter().enumerate() {
         let label = value.get("code").and_then(|c| c.as_str()).map(|c| format!(" ({c})")).unwrap_or_default();
         match serde_path_to_error::deserialize::<_, Procedure>(value) {
-            Ok(p) => procedures.push(p),
+            Ok(p) => {
+                parsed.procedures.push(p);
+                parsed.positions.push(i);
+            }
             Err(e) => {
                 let path = e.path().to_string();
-                errors.push(problem(file, format!("procedures[{i}]{label}.{path}"), e.into_inner()));
+                parsed.problems.push(problem(file, format!("procedures[{i}]{label}.{path}"), e.into_inner()));
             }
         }
     }
-    if errors.is_empty() { Ok(procedures) } else { Err(errors) }
+    parsed
 }
 
 /// The canonical JSON text of a catalogue (what export writes and import reads).
@@ -279,12 +302,16 @@ impl App {
         move |u| tree.get(u).is_some()
     }
 
-    /// Checks procedures against the domain rules and the organisation tree; all problems at once.
-    pub fn check_procedures(&self, file: &str, procedures: &[Procedure]) -> Vec<FieldError> {
+    /// Checks procedures against the domain rules and the organisation tree; all problems at once, located by
+    /// each procedure's index in the file (`positions`, or its index in `procedures` when empty).
+    pub fn check_procedures(&self, file: &str, procedures: &[Procedure], positions: &[usize]) -> Vec<FieldError> {
         let tree = self.tree();
         check::catalogue(procedures, &Self::unit_exists(&tree))
             .into_iter()
-            .map(|(i, p)| problem(file, format!("procedures[{i}] ({}).{}", procedures[i].code, p.path), p.message))
+            .map(|(i, p)| {
+                let at = positions.get(i).copied().unwrap_or(i);
+                problem(file, format!("procedures[{at}] ({}).{}", procedures[i].code, p.path), p.message)
+            })
             .collect()
     }
 
@@ -299,7 +326,7 @@ impl App {
         progress: &(dyn Fn(usize, usize) + Sync),
     ) -> Result<ImportReport, AppError> {
         self.require_in_home_province(&ctx.principal, Action::ManageCatalogue)?;
-        let problems = self.check_procedures(file, &procedures);
+        let problems = self.check_procedures(file, &procedures, &[]);
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
@@ -511,6 +538,25 @@ impl App {
         })
     }
 
+    /// The statutory duration and counting mode of a procedure's published version, for due dates. A duration
+    /// published without a unit is refused until an officer confirms it.
+    pub async fn statutory_time(
+        &self,
+        code: &str,
+    ) -> Result<(motcua_domain::deadline::Duration, Option<motcua_domain::deadline::Mode>), AppError> {
+        let stored = self.procedure(&Principal::Anonymous, code, None).await?;
+        let time = stored.procedure.time.as_ref();
+        match time.and_then(|t| t.confirmed()) {
+            Some(duration) => Ok((duration, time.and_then(|t| t.mode))),
+            None => Err(AppError::detailed(
+                ErrorCode::InvalidInput,
+                format!(
+                    "Thời hạn giải quyết của thủ tục {code} chưa được công bố đủ đơn vị; cán bộ cần xác nhận trước khi tính hạn."
+                ),
+            )),
+        }
+    }
+
     /// The versions of a procedure, newest first.
     pub async fn procedure_history(&self, principal: &Principal, code: &str) -> Result<Vec<VersionInfo>, AppError> {
         self.require_in_home_province(principal, Action::ReviewCatalogue)?;
@@ -687,7 +733,8 @@ impl App {
             Principal::Officer { id, .. } => id.to_string(),
             _ => "system".to_owned(),
         };
-        let current = self.procedure(&ctx.principal, code, None).await?;
+        let head = self.procedure(&ctx.principal, code, None).await?;
+        let current = self.procedure(&ctx.principal, code, Some(head.latest_version)).await?;
         let papers = abolished_papers(ABOLISHED_PAPERS_TOML)?;
         let known = review::abolished_papers(&current.procedure, &papers)
             .iter()
@@ -768,7 +815,7 @@ mod tests {
             {"code":"1.001612","name":"B","sector":{"name":"S"},"levels":["commune"],"effective_from":"2025-07-01",
              "forms":[{"title":"T","version":1,"fields":[{"key":"a","label":"A","type":"text","prefill":"population.shoe"}]}]}
         ]}"#;
-        let errors = parse_json("x.json", text).unwrap_err();
+        let errors = parse_json("x.json", text).problems;
         assert_eq!(errors.len(), 2, "{errors:?}");
         assert!(errors[0].field.starts_with("x.json: procedures[0] (1.00161).code"), "{}", errors[0].field);
         assert!(errors[0].message.contains("d.dddddd"));
@@ -777,9 +824,16 @@ mod tests {
     }
 
     #[test]
+    fn the_documented_schema_is_the_generated_one() {
+        // Regenerate with: cargo run -- catalogue schema > docs/catalogue.schema.json
+        let documented = include_str!("../../../../docs/catalogue.schema.json");
+        assert_eq!(documented, json_schema());
+    }
+
+    #[test]
     fn a_wrong_format_is_refused() {
-        let errors = parse_json("x.json", r#"{"format":"other/2","procedures":[]}"#).unwrap_err();
+        let errors = parse_json("x.json", r#"{"format":"other/2","procedures":[]}"#).problems;
         assert!(errors[0].message.contains("other/2"));
-        assert!(parse_json("x.json", "{").unwrap_err()[0].field.contains("dòng 1"));
+        assert!(parse_json("x.json", "{").problems[0].field.contains("dòng 1"));
     }
 }

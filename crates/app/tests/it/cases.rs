@@ -56,6 +56,11 @@ pub async fn demo_load_is_idempotent_and_audited(db: Db) {
             demo_units: motcua_app::units::ImportReport { created: 0, updated: 0, unchanged: first.demo_units.created },
             officers_created: 0,
             calendar: motcua_app::units::ImportReport { created: 0, updated: 0, unchanged: first.calendar.created },
+            catalogue: motcua_app::catalogue::ImportReport {
+                created: 0,
+                updated: 0,
+                unchanged: first.catalogue.created
+            },
         }
     );
     assert_eq!(first.calendar.created, 3, "the shipped schedules 2024–2026");

@@ -1,6 +1,7 @@
 //! Use cases over real storage, each run on SQLite and on PostgreSQL.
 
 mod cases;
+mod catalogue;
 
 motcua_testkit::dual_test!(cases:
     demo_load_is_idempotent_and_audited,
@@ -16,3 +17,14 @@ motcua_testkit::dual_test!(cases:
     calendar_schedules_drive_due_dates_and_are_audited,
     office_hours_are_inherited_and_change_due_dates,
 );
+
+mod catalogue_cases {
+    use super::catalogue;
+    motcua_testkit::dual_test!(catalogue:
+        demo_catalogue_imports_once_and_exports_round_trip,
+        a_bad_catalogue_reports_every_problem_and_writes_nothing,
+        drafts_publication_withdrawal_and_conflicts,
+        search_ignores_diacritics_and_filters,
+        review_flags_abolished_papers_and_records_decisions,
+    );
+}

@@ -17,6 +17,8 @@ use tokio::sync::watch;
 
 use crate::settings::{Settings, redact};
 
+pub mod catalogue;
+
 /// Logs to stderr as text or JSON; `RUST_LOG` overrides `log.level`.
 pub fn init_logging(settings: &Settings) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
@@ -48,7 +50,7 @@ async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
     Ok(db)
 }
 
-async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
+pub(crate) async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
     let db = open_db(settings).await?;
     if migrate {
         db.migrate().await.context("applying migrations")?;
@@ -65,7 +67,7 @@ async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
 /// An error as the operator at the console needs it, prefixed with what was being done:
 /// the Vietnamese message, and for storage failures the database's own words too (the
 /// console is not a public client).
-fn for_operator(doing: impl std::fmt::Display) -> impl Fn(motcua_app::AppError) -> anyhow::Error {
+pub(crate) fn for_operator(doing: impl std::fmt::Display) -> impl Fn(motcua_app::AppError) -> anyhow::Error {
     move |e| match &e {
         motcua_app::AppError::Storage(storage) => anyhow::anyhow!("{doing}: {} ({storage})", e.message_vi()),
         _ => anyhow::anyhow!("{doing}: {}", e.message_vi()),
@@ -135,6 +137,10 @@ pub async fn demo(settings: &Settings, then_serve: bool) -> anyhow::Result<()> {
         report.calendar.created,
         report.calendar.unchanged,
         report.officers_created
+    );
+    println!(
+        "Danh mục thủ tục mẫu: {} thủ tục mới, {} cập nhật, {} không đổi.",
+        report.catalogue.created, report.catalogue.updated, report.catalogue.unchanged
     );
     if !then_serve {
         app.db().close().await;
