@@ -332,3 +332,30 @@ pub struct UnitDetail {
     /// Units that ended and passed their duties to it.
     pub predecessors: Vec<Unit>,
 }
+
+/// The organisation tree on a date as the places an e-form address may name: a province existing that day, and a
+/// commune, ward or special zone directly under it.
+pub struct PlacesOn<'a> {
+    /// The tree.
+    pub tree: &'a UnitTree,
+    /// The day the places must exist on.
+    pub date: NaiveDate,
+}
+
+impl<'a> PlacesOn<'a> {
+    fn active(&self, id: &str) -> Option<&'a Unit> {
+        let id = UnitId::parse(id).ok()?;
+        self.tree.get(&id).filter(|u| u.is_active_on(self.date))
+    }
+}
+
+impl motcua_domain::catalogue::form::Places for PlacesOn<'_> {
+    fn is_province(&self, province: &str) -> bool {
+        self.active(province).is_some_and(|u| u.kind == UnitKind::Province)
+    }
+
+    fn is_commune_of(&self, commune: &str, province: &str) -> bool {
+        self.active(commune)
+            .is_some_and(|u| u.kind.is_commune_level() && u.parent.as_ref().is_some_and(|p| p.as_str() == province))
+    }
+}

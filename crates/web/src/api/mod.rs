@@ -1,6 +1,7 @@
 //! The REST API, version 1. A public contract: fields are only added, never renamed.
 
 pub mod calendar;
+pub mod catalogue;
 pub mod health;
 pub mod jobs;
 pub mod officers;
@@ -27,6 +28,7 @@ use crate::state::AppState;
         (name = "officers", description = "Tài khoản cán bộ"),
         (name = "jobs", description = "Công việc nền"),
         (name = "calendar", description = "Lịch làm việc, ngày nghỉ và hạn giải quyết"),
+        (name = "catalogue", description = "Danh mục thủ tục hành chính, tờ khai điện tử và rà soát"),
         (name = "health", description = "Giám sát vận hành"),
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField))
@@ -50,4 +52,13 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(calendar::get, calendar::put))
         .routes(routes!(calendar::due))
         .routes(routes!(calendar::office_hours, calendar::put_office_hours))
+        .routes(routes!(catalogue::list))
+        .routes(routes!(catalogue::get, catalogue::put))
+        .routes(routes!(catalogue::versions))
+        .routes(routes!(catalogue::validate))
+        .routes(routes!(catalogue::publish))
+        .routes(routes!(catalogue::withdraw))
+        .routes(routes!(catalogue::decide))
+        .routes(routes!(catalogue::review))
+        .routes(routes!(catalogue::export))
 }

@@ -1,10 +1,16 @@
-//! The Vietnamese pages: portal home, the unit tree, officer login and workspace.
+//! The Vietnamese pages: portal home, the unit tree, the procedure catalogue and its e-forms, officer login and
+//! workspace, and the administrators' pages.
 
 mod calendar;
 mod calendar_edit;
+mod catalogue;
+mod catalogue_admin;
+mod catalogue_review;
+mod eform;
 mod home;
 mod login;
 mod office_hours;
+mod procedure_form;
 mod units;
 mod workspace;
 
@@ -24,6 +30,15 @@ pub fn routes() -> Router<AppState> {
         .route("/don-vi", get(units::list))
         .route("/don-vi/{id}", get(units::show))
         .route("/lich", get(calendar::show))
+        .route("/thu-tuc", get(catalogue::search))
+        .route("/thu-tuc/{code}", get(catalogue::show))
+        .route("/thu-tuc/{code}/nop", get(eform::form).post(eform::submit))
+        .route("/quan-tri/thu-tuc", get(catalogue_admin::list))
+        .route("/quan-tri/thu-tuc/moi", get(catalogue_admin::create_form).post(catalogue_admin::create))
+        .route("/quan-tri/thu-tuc/{code}", get(catalogue_admin::edit).post(catalogue_admin::save))
+        .route("/quan-tri/thu-tuc/{code}/cong-bo", axum::routing::post(catalogue_admin::publish))
+        .route("/quan-tri/thu-tuc/{code}/dung-cong-khai", axum::routing::post(catalogue_admin::withdraw))
+        .route("/quan-tri/ra-soat", get(catalogue_review::show).post(catalogue_review::decide))
         .route("/quan-tri/lich/{year}", get(calendar_edit::form).post(calendar_edit::submit))
         .route("/quan-tri/gio-lam-viec/{unit}", get(office_hours::form).post(office_hours::submit))
         .route("/dang-nhap", get(login::form).post(login::submit))

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::ErrorCode;
 use motcua_app::accounts::OfficerView;
+use motcua_domain::access::Action;
 
 use crate::error::PageError;
 use crate::extract::Caller;
@@ -34,6 +35,8 @@ struct Workspace {
     grants: Vec<GrantRow>,
     colleagues: Option<Vec<Colleague>>,
     can_view_jobs: bool,
+    can_manage_catalogue: bool,
+    can_review_catalogue: bool,
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
@@ -63,6 +66,9 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         Err(e) => return Err(e.into()),
     };
     let can_view_jobs = state.app.recent_jobs(&caller.ctx(), Some("failed")).await.is_ok();
+    let principal = caller.ctx().principal;
+    let can_manage_catalogue = state.app.require_in_home_province(&principal, Action::ManageCatalogue).is_ok();
+    let can_review_catalogue = state.app.require_in_home_province(&principal, Action::ReviewCatalogue).is_ok();
     render(&Workspace {
         portal: Portal::new(&state.config.portal_name, Some(&officer)),
         unit_name: name_of(&officer.unit_id),
@@ -70,6 +76,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         grants,
         colleagues,
         can_view_jobs,
+        can_manage_catalogue,
+        can_review_catalogue,
     })
 }
 

@@ -13,7 +13,7 @@ use motcua_web::{AppState, WebConfig, router};
 use serde_json::{Value, json};
 use tower::ServiceExt;
 
-async fn app(db: Db) -> (Router, App) {
+pub async fn app(db: Db) -> (Router, App) {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()));
     let app = App::new(db, clock, AppConfig::default()).await.unwrap();
     app.load_demo().await.unwrap();
@@ -21,22 +21,22 @@ async fn app(db: Db) -> (Router, App) {
     (router(AppState::new(app.clone(), config)), app)
 }
 
-struct Reply {
-    status: StatusCode,
-    headers: axum::http::HeaderMap,
-    body: String,
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: axum::http::HeaderMap,
+    pub body: String,
 }
 
 impl Reply {
-    fn json(&self) -> Value {
+    pub fn json(&self) -> Value {
         serde_json::from_str(&self.body).unwrap_or_else(|e| panic!("not JSON ({e}): {}", self.body))
     }
-    fn content_type(&self) -> &str {
+    pub fn content_type(&self) -> &str {
         self.headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or("")
     }
 }
 
-async fn send(router: &Router, request: Request<Body>) -> Reply {
+pub async fn send(router: &Router, request: Request<Body>) -> Reply {
     let response = router.clone().oneshot(request).await.unwrap();
     let status = response.status();
     let headers = response.headers().clone();
@@ -44,11 +44,11 @@ async fn send(router: &Router, request: Request<Body>) -> Reply {
     Reply { status, headers, body: String::from_utf8_lossy(&bytes).into_owned() }
 }
 
-fn get(uri: &str) -> Request<Body> {
+pub fn get(uri: &str) -> Request<Body> {
     Request::get(uri).body(Body::empty()).unwrap()
 }
 
-fn post_json(uri: &str, body: &Value, token: Option<&str>) -> Request<Body> {
+pub fn post_json(uri: &str, body: &Value, token: Option<&str>) -> Request<Body> {
     let mut builder = Request::post(uri).header(header::CONTENT_TYPE, "application/json");
     if let Some(t) = token {
         builder = builder.header(header::AUTHORIZATION, format!("Bearer {t}"));
@@ -56,7 +56,7 @@ fn post_json(uri: &str, body: &Value, token: Option<&str>) -> Request<Body> {
     builder.body(Body::from(body.to_string())).unwrap()
 }
 
-async fn login(router: &Router, username: &str) -> String {
+pub async fn login(router: &Router, username: &str) -> String {
     let reply =
         send(router, post_json("/api/v1/session", &json!({"username": username, "password": DEMO_PASSWORD}), None))
             .await;
@@ -66,7 +66,7 @@ async fn login(router: &Router, username: &str) -> String {
     reply.json()["token"].as_str().unwrap().to_owned()
 }
 
-fn assert_problem(reply: &Reply, status: u16, code: &str) {
+pub fn assert_problem(reply: &Reply, status: u16, code: &str) {
     assert_eq!(reply.status.as_u16(), status, "{}", reply.body);
     assert_eq!(reply.content_type(), "application/problem+json", "{}", reply.body);
     let body = reply.json();
@@ -449,7 +449,7 @@ pub async fn calendar_edit_page_for_administrators(db: Db) {
     assert!(stale.body.contains("người khác thay đổi"));
 }
 
-fn urlencode(text: &str) -> String {
+pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),

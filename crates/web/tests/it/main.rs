@@ -1,6 +1,7 @@
 //! HTTP behaviour of the whole router, each case on SQLite and on PostgreSQL.
 
 mod cases;
+mod catalogue;
 
 motcua_testkit::dual_test!(cases:
     api_errors_are_problem_json,
@@ -16,3 +17,15 @@ motcua_testkit::dual_test!(cases:
     calendar_edit_page_for_administrators,
     office_hours_page_for_unit_administrators,
 );
+
+mod catalogue_cases {
+    use super::catalogue;
+    motcua_testkit::dual_test!(catalogue:
+        search_ignores_diacritics_over_api_and_page,
+        drafts_are_private_and_stale_versions_conflict,
+        form_validation_lists_each_bad_field,
+        edits_are_checked_and_errors_located,
+        public_pages_show_the_procedure_and_check_its_form,
+        admin_pages_edit_publish_and_review,
+    );
+}

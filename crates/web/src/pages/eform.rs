@@ -1,0 +1,321 @@
+//! A procedure's e-form (tờ khai điện tử), rendered from its schema and checked on the server with the same rules
+//! as the API. Nothing is filed: filing arrives with dossiers and the citizens' VNeID login.
+
+use std::collections::BTreeMap;
+
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use motcua_domain::catalogue::fee::format_vnd;
+use motcua_domain::catalogue::form::parse_date;
+use motcua_domain::catalogue::{Field, FieldType, FormSchema, Procedure};
+use motcua_domain::unit::{Unit, UnitId, UnitKind, UnitTree};
+use serde::Deserialize;
+
+use crate::api::catalogue::{form_of, validate_form};
+use crate::error::PageError;
+use crate::extract::{Caller, PageForm};
+use crate::pages::catalogue::{Choice, by_name, prefill_note, served_provinces};
+use crate::pages::{render, render_with_status};
+use crate::state::AppState;
+use crate::view::{Portal, date_vi};
+
+/// The form field carrying the case: not a schema key, as field keys never contain `-`.
+const CASE: &str = "truong-hop";
+
+struct FieldView {
+    key: String,
+    label: String,
+    /// `input`, `textarea`, `select`, `address` or `file`.
+    control: &'static str,
+    input_type: &'static str,
+    inputmode: &'static str,
+    autocomplete: &'static str,
+    maxlength: String,
+    min: String,
+    max: String,
+    suffix: &'static str,
+    required: bool,
+    help: String,
+    example: String,
+    prefill: Option<String>,
+    value: String,
+    options: Vec<Choice>,
+    provinces: Vec<Choice>,
+    communes: Vec<Choice>,
+    detail: String,
+    error: Option<String>,
+}
+
+impl FieldView {
+    fn has_hint(&self) -> bool {
+        !self.help.is_empty() || !self.example.is_empty() || self.prefill.is_some()
+    }
+
+    /// The ids the control is described by: its hint and its error.
+    fn described_by(&self) -> String {
+        let mut ids = Vec::new();
+        if self.has_hint() {
+            ids.push(format!("f-{}-goi-y", self.key));
+        }
+        if self.error.is_some() {
+            ids.push(format!("f-{}-loi", self.key));
+        }
+        ids.join(" ")
+    }
+}
+
+struct ErrorLink {
+    anchor: String,
+    label: String,
+    message: String,
+}
+
+#[derive(Template)]
+#[template(path = "eform.html")]
+struct FormPage {
+    portal: Portal,
+    code: String,
+    name: String,
+    title: Option<String>,
+    cases: Vec<Choice>,
+    case: String,
+    fields: Vec<FieldView>,
+    errors: Vec<ErrorLink>,
+    valid: Option<Vec<(String, String)>>,
+    notice: Option<String>,
+}
+
+fn active_children<'a>(
+    tree: &'a UnitTree,
+    parent: &UnitId,
+    commune_level: bool,
+    today: chrono::NaiveDate,
+) -> Vec<&'a Unit> {
+    let mut list: Vec<&Unit> =
+        tree.children(parent).filter(|u| u.is_active_on(today) && u.kind.is_commune_level() == commune_level).collect();
+    by_name(&mut list);
+    list
+}
+
+fn choices(units: &[&Unit], selected: &str) -> Vec<Choice> {
+    units
+        .iter()
+        .map(|u| Choice { value: u.id.to_string(), label: u.name.clone(), selected: u.id.as_str() == selected })
+        .collect()
+}
+
+fn view(
+    field: &Field,
+    values: &BTreeMap<String, String>,
+    errors: &BTreeMap<String, String>,
+    tree: &UnitTree,
+    today: chrono::NaiveDate,
+) -> FieldView {
+    let get = |key: &str| values.get(key).cloned().unwrap_or_default();
+    let mut v = FieldView {
+        key: field.key.clone(),
+        label: field.label.clone(),
+        control: "input",
+        input_type: "text",
+        inputmode: "",
+        autocomplete: "off",
+        maxlength: String::new(),
+        min: String::new(),
+        max: String::new(),
+        suffix: "",
+        required: field.required,
+        help: field.help.clone().unwrap_or_default(),
+        example: field.example.clone().unwrap_or_default(),
+        prefill: field.prefill.as_ref().map(prefill_note),
+        value: get(&field.key),
+        options: Vec::new(),
+        provinces: Vec::new(),
+        communes: Vec::new(),
+        detail: String::new(),
+        error: errors.get(&field.key).cloned(),
+    };
+    match &field.kind {
+        FieldType::Text { max_length, multiline } => {
+            v.control = if *multiline { "textarea" } else { "input" };
+            v.maxlength = max_length.unwrap_or(500).to_string();
+        }
+        FieldType::Date => {
+            v.input_type = "date";
+            // A date typed as dd/mm/yyyy comes back in the input's own format.
+            if let Some(date) = parse_date(v.value.trim()) {
+                v.value = date.format("%Y-%m-%d").to_string();
+            }
+        }
+        FieldType::IdNumber => {
+            v.inputmode = "numeric";
+            v.maxlength = "20".into();
+        }
+        FieldType::Phone => {
+            v.input_type = "tel";
+            v.autocomplete = "tel";
+            v.maxlength = "20".into();
+        }
+        FieldType::Email => {
+            v.input_type = "email";
+            v.autocomplete = "email";
+            v.maxlength = "254".into();
+        }
+        FieldType::Number { min, max } => {
+            v.input_type = "number";
+            v.inputmode = "numeric";
+            v.min = min.map(|m| m.to_string()).unwrap_or_default();
+            v.max = max.map(|m| m.to_string()).unwrap_or_default();
+        }
+        FieldType::Money => {
+            v.inputmode = "numeric";
+            v.suffix = "đồng";
+            v.maxlength = "30".into();
+        }
+        FieldType::File => v.control = "file",
+        FieldType::Choice { options } => {
+            v.control = "select";
+            v.options = options
+                .iter()
+                .map(|o| Choice { value: o.value.clone(), label: o.label.clone(), selected: o.value == v.value })
+                .collect();
+        }
+        FieldType::Address => {
+            v.control = "address";
+            let mut province = get(&format!("{}.province", field.key));
+            if province.is_empty()
+                && let [only] = served_provinces(tree, today).as_slice()
+            {
+                province = only.id.to_string();
+            }
+            let mut provinces: Vec<&Unit> =
+                tree.units().filter(|u| u.kind == UnitKind::Province && u.is_active_on(today)).collect();
+            by_name(&mut provinces);
+            v.provinces = choices(&provinces, &province);
+            v.communes = match UnitId::parse(&province) {
+                Ok(id) if tree.get(&id).is_some() => {
+                    choices(&active_children(tree, &id, true, today), &get(&format!("{}.commune", field.key)))
+                }
+                _ => Vec::new(),
+            };
+            v.detail = get(&format!("{}.detail", field.key));
+        }
+    }
+    v
+}
+
+/// How a cleaned value reads in the confirmation.
+fn shown(field: &Field, clean: &BTreeMap<String, String>, tree: &UnitTree) -> Option<String> {
+    let name_of = |id: &str| {
+        UnitId::parse(id).ok().and_then(|id| tree.get(&id).map(|u| u.name.clone())).unwrap_or_else(|| id.to_owned())
+    };
+    if field.kind == FieldType::Address {
+        let part = |p: &str| clean.get(&format!("{}.{p}", field.key)).cloned();
+        let (detail, commune, province) = (part("detail")?, part("commune")?, part("province")?);
+        return Some(format!("{detail}, {}, {}", name_of(&commune), name_of(&province)));
+    }
+    let value = clean.get(&field.key)?;
+    Some(match &field.kind {
+        FieldType::Date => parse_date(value).map_or_else(|| value.clone(), |d| date_vi(&d)),
+        FieldType::Money => value.parse::<i64>().map_or_else(|_| value.clone(), format_vnd),
+        FieldType::Choice { options } => {
+            options.iter().find(|o| o.value == *value).map_or_else(|| value.clone(), |o| o.label.clone())
+        }
+        _ => value.clone(),
+    })
+}
+
+struct Outcome<'a> {
+    values: &'a BTreeMap<String, String>,
+    errors: BTreeMap<String, String>,
+    valid: Option<Vec<(String, String)>>,
+    notice: Option<String>,
+}
+
+fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, outcome: Outcome<'_>) -> FormPage {
+    let today = motcua_domain::time::local_date(state.app.now());
+    let tree = state.app.tree();
+    let chosen = case.filter(|c| p.cases.iter().any(|x| x.key == *c));
+    let form: Option<&FormSchema> = form_of(p, chosen).ok();
+    let fields: Vec<FieldView> = form
+        .map(|f| f.fields.iter().map(|field| view(field, outcome.values, &outcome.errors, &tree, today)).collect())
+        .unwrap_or_default();
+    let errors = fields
+        .iter()
+        .filter_map(|f| {
+            let anchor = if f.control == "address" { format!("f-{}-province", f.key) } else { format!("f-{}", f.key) };
+            f.error.as_ref().map(|m| ErrorLink { anchor, label: f.label.clone(), message: m.clone() })
+        })
+        .collect();
+    FormPage {
+        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        code: p.code.to_string(),
+        name: p.name.clone(),
+        title: form.map(|f| f.title.clone()),
+        cases: p
+            .cases
+            .iter()
+            .map(|c| Choice { value: c.key.clone(), label: c.name.clone(), selected: Some(c.key.as_str()) == chosen })
+            .collect(),
+        case: chosen.unwrap_or_default().to_owned(),
+        fields,
+        errors,
+        valid: outcome.valid,
+        notice: outcome.notice,
+    }
+}
+
+/// Query of the form page.
+#[derive(Debug, Default, Deserialize)]
+pub struct CaseQuery {
+    truong_hop: Option<String>,
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    Query(query): Query<CaseQuery>,
+) -> Result<Response, PageError> {
+    let stored = state.app.procedure(&caller.ctx().principal, &code, None).await?;
+    let case = query.truong_hop.as_deref().filter(|c| !c.is_empty());
+    let empty = BTreeMap::new();
+    let outcome = Outcome { values: &empty, errors: BTreeMap::new(), valid: None, notice: None };
+    render(&page(&state, &caller, &stored.procedure, case, outcome))
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    Path(code): Path<String>,
+    PageForm(values): PageForm<BTreeMap<String, String>>,
+) -> Result<Response, PageError> {
+    let stored = state.app.procedure(&caller.ctx().principal, &code, None).await?;
+    let p = &stored.procedure;
+    let case = values.get(CASE).map(String::as_str).filter(|c| !c.is_empty());
+    let Ok(form) = form_of(p, case) else {
+        let outcome = Outcome {
+            values: &values,
+            errors: BTreeMap::new(),
+            valid: None,
+            notice: Some("Vui lòng chọn trường hợp thực hiện trước khi điền tờ khai.".into()),
+        };
+        return render_with_status(&page(&state, &caller, p, case, outcome), StatusCode::UNPROCESSABLE_ENTITY);
+    };
+    let today = motcua_domain::time::local_date(state.app.now());
+    match validate_form(&state, form, &values, today) {
+        Ok(clean) => {
+            let tree = state.app.tree();
+            let shown =
+                form.fields.iter().filter_map(|f| shown(f, &clean, &tree).map(|v| (f.label.clone(), v))).collect();
+            let outcome = Outcome { values: &values, errors: BTreeMap::new(), valid: Some(shown), notice: None };
+            render(&page(&state, &caller, p, case, outcome))
+        }
+        Err(problems) => {
+            let errors = problems.into_iter().map(|e| (e.key, e.message)).collect();
+            let outcome = Outcome { values: &values, errors, valid: None, notice: None };
+            render_with_status(&page(&state, &caller, p, case, outcome), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
