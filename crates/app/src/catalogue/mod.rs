@@ -248,6 +248,9 @@ pub struct CatalogueResults {
     pub per_page: u32,
 }
 
+/// Procedures an import writes per statement batch.
+const FLUSH_EVERY: usize = 200;
+
 /// Results per page of the catalogue.
 pub const PER_PAGE: u32 = 20;
 
@@ -340,6 +343,11 @@ impl App {
             if i % 500 == 0 {
                 progress(i, total);
             }
+            // Written in chunks so that memory stays bounded however large the file.
+            if versions.len() == FLUSH_EVERY {
+                store::upsert_summaries(&mut tx, &std::mem::take(&mut summaries)).await?;
+                store::insert_versions(&mut tx, &std::mem::take(&mut versions)).await?;
+            }
             let document =
                 serde_json::to_value(&p).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
             let hash = content_hash(&document);
@@ -383,9 +391,9 @@ impl App {
             });
         }
         progress(total, total);
-        if !versions.is_empty() {
-            store::upsert_summaries(&mut tx, &summaries).await?;
-            store::insert_versions(&mut tx, &versions).await?;
+        store::upsert_summaries(&mut tx, &summaries).await?;
+        store::insert_versions(&mut tx, &versions).await?;
+        if !changed.is_empty() {
             let province = self.home_province(&ctx.principal);
             record::event(
                 &mut tx,

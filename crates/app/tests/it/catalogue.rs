@@ -269,3 +269,21 @@ pub async fn review_flags_abolished_papers_and_records_decisions(db: Db) {
     let citizen = Principal::Citizen { id_number: "048203000001".into() };
     assert!(app.catalogue_review(&citizen).await.is_err());
 }
+
+pub async fn due_dates_follow_the_published_statutory_time(db: Db) {
+    use motcua_app::calendar::DueRequest;
+    use motcua_domain::calendar::working_time::ReceptionChannel;
+    let app = demo_app(db).await;
+    // 10 calendar days (criminal record extract): received Thursday 5/6/2025, the tenth day is Sunday 15/6,
+    // which moves to Monday 16/6 (Bộ luật Dân sự, Điều 148).
+    let (duration, mode) = app.statutory_time("3.000333").await.unwrap();
+    let received_at = Utc.with_ymd_and_hms(2025, 6, 5, 2, 0, 0).unwrap(); // 09:00 in Vietnam
+    let answer = app
+        .compute_due(DueRequest { received_at, channel: ReceptionChannel::Counter, duration, mode, unit: None })
+        .unwrap();
+    assert_eq!(motcua_domain::time::local_date(answer.due_at), chrono::NaiveDate::from_ymd_opt(2025, 6, 16).unwrap());
+    // A number published without a unit is not guessed.
+    let unconfirmed = app.statutory_time("1.001193").await.unwrap_err();
+    assert_eq!(unconfirmed.error_code(), ErrorCode::InvalidInput);
+    assert!(unconfirmed.message_vi().contains("chưa được công bố đủ đơn vị"));
+}

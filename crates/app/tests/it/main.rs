@@ -26,5 +26,6 @@ mod catalogue_cases {
         drafts_publication_withdrawal_and_conflicts,
         search_ignores_diacritics_and_filters,
         review_flags_abolished_papers_and_records_decisions,
+        due_dates_follow_the_published_statutory_time,
     );
 }
