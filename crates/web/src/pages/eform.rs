@@ -191,7 +191,11 @@ fn view(
             }
             let mut provinces: Vec<&Unit> =
                 tree.units().filter(|u| u.kind == UnitKind::Province && u.is_active_on(today)).collect();
-            by_name(&mut provinces);
+            // "Thành phố Đà Nẵng" is looked for under Đ, among the provinces.
+            provinces.sort_by_cached_key(|u| {
+                let name = motcua_domain::text::fold(&u.name);
+                name.strip_prefix("thanh pho ").map_or_else(|| name.clone(), str::to_owned)
+            });
             v.provinces = choices(&provinces, &province);
             v.communes = match UnitId::parse(&province) {
                 Ok(id) if tree.get(&id).is_some() => {
