@@ -14,8 +14,8 @@ use motcua_domain::catalogue::review::{self, AbolishedPaper, ProcedureReview};
 use motcua_domain::catalogue::{CatalogueFile, FORMAT, Level, Lifecycle, OnlineLevel, Procedure, check};
 use motcua_domain::text::fold;
 use motcua_domain::unit::{UnitId, UnitKind, UnitTree};
-use motcua_storage::Json;
 use motcua_storage::catalogue::{self as store, DecisionRecord, Filter, SummaryRecord, VersionRecord, Which};
+use motcua_storage::{Json, Tx};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -394,31 +394,31 @@ impl App {
         store::upsert_summaries(&mut tx, &summaries).await?;
         store::insert_versions(&mut tx, &versions).await?;
         if !changed.is_empty() {
-            let province = self.home_province(&ctx.principal);
-            record::event(
-                &mut tx,
-                &self.tree(),
-                now,
-                ctx,
-                Change {
-                    subject_type: "catalogue",
-                    subject_id: file.to_owned(),
-                    action: "catalogue.imported",
-                    unit: province,
-                    payload: serde_json::json!({ "file": file, "report": report, "changed": changed }),
-                },
-            )
-            .await?;
+            let payload = serde_json::json!({ "file": file, "report": report, "changed": changed });
+            self.catalogue_event(&mut tx, ctx, now, ("catalogue", file.to_owned()), "catalogue.imported", payload)
+                .await?;
         }
         tx.commit().await?;
         Ok(report)
     }
 
-    fn home_province(&self, principal: &Principal) -> Option<UnitId> {
-        match principal {
-            Principal::Officer { unit, .. } => self.tree().province_of(unit).map(|p| p.id.clone()),
+    /// Appends the event of a catalogue change, on behalf of the actor's province.
+    async fn catalogue_event(
+        &self,
+        tx: &mut Tx,
+        ctx: &Ctx,
+        now: chrono::DateTime<chrono::Utc>,
+        (subject_type, subject_id): (&'static str, String),
+        action: &'static str,
+        payload: serde_json::Value,
+    ) -> Result<(), AppError> {
+        let tree = self.tree();
+        let unit = match &ctx.principal {
+            Principal::Officer { unit, .. } => tree.province_of(unit).map(|p| p.id.clone()),
             _ => None,
-        }
+        };
+        record::event(tx, &tree, now, ctx, Change { subject_type, subject_id, action, unit, payload }).await?;
+        Ok(())
     }
 
     /// Every procedure's newest version (for export and review).
@@ -683,21 +683,8 @@ impl App {
             }],
         )
         .await?;
-        let unit = self.home_province(&ctx.principal);
-        record::event(
-            &mut tx,
-            &self.tree(),
-            now,
-            ctx,
-            Change {
-                subject_type: "procedure",
-                subject_id: code,
-                action,
-                unit,
-                payload: serde_json::json!({ "version": version, "lifecycle": procedure.lifecycle.as_str() }),
-            },
-        )
-        .await?;
+        let payload = serde_json::json!({ "version": version, "lifecycle": procedure.lifecycle.as_str() });
+        self.catalogue_event(&mut tx, ctx, now, ("procedure", code), action, payload).await?;
         tx.commit().await?;
         Ok(version)
     }
@@ -766,21 +753,9 @@ impl App {
             },
         )
         .await?;
-        let unit = self.home_province(&ctx.principal);
-        record::event(
-            &mut tx,
-            &self.tree(),
-            now,
-            ctx,
-            Change {
-                subject_type: "procedure",
-                subject_id: code.into(),
-                action: "procedure.review_decided",
-                unit,
-                payload: serde_json::json!({ "component": component, "paper": paper, "decision": decision, "note": note }),
-            },
-        )
-        .await?;
+        let payload = serde_json::json!({ "component": component, "paper": paper, "decision": decision, "note": note });
+        self.catalogue_event(&mut tx, ctx, now, ("procedure", code.into()), "procedure.review_decided", payload)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
