@@ -552,13 +552,10 @@ mod tests {
             for (a, who) in steps {
                 let action = Action::ALL[a];
                 let actor = [Actor::Applicant, everyone(), Actor::System][who].clone();
-                match decide(status, action, &actor, facts()) {
-                    Ok(next) => {
-                        prop_assert!(LEGAL.contains(&(status, action, next)));
-                        prop_assert!(!status.is_terminal());
-                        status = next;
-                    }
-                    Err(_) => {}
+                if let Ok(next) = decide(status, action, &actor, facts()) {
+                    prop_assert!(LEGAL.contains(&(status, action, next)));
+                    prop_assert!(!status.is_terminal());
+                    status = next;
                 }
             }
         }
