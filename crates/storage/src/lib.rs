@@ -8,6 +8,7 @@
 pub mod calendar;
 pub mod catalogue;
 pub mod db;
+pub mod dossiers;
 pub mod error;
 pub mod events;
 pub mod jobs;

@@ -3,6 +3,7 @@
 mod cases;
 mod group_commit;
 mod schema;
+mod sequences;
 
 motcua_testkit::dual_test!(cases:
     migrations_are_idempotent,

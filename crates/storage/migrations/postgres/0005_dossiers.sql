@@ -1,0 +1,39 @@
+-- dossiers (hồ sơ) and the daily sequences of their national codes. the state lives in `dossiers` with an
+-- optimistic version; every change appends its event to `events` in the same transaction. `deadline` is the domain
+-- type `Deadline` (reception, original due date, pauses, re-appointment) as json.
+create table dossiers (
+    id uuid primary key,
+    province_id text not null,
+    code text unique,
+    procedure_code text not null,
+    procedure_version bigint not null,
+    case_key text,
+    channel text not null check (channel in ('counter', 'postal', 'online')),
+    receiving_unit_id text not null references units (id),
+    competent_unit_id text not null references units (id),
+    owner_unit_id text not null references units (id),
+    status text not null check (status in ('draft', 'submitted', 'reception_supplement', 'not_accepted', 'accepted',
+        'processing', 'supplement_requested', 'awaiting_payment', 'withdrawn', 'stopped', 'processed', 'returned')),
+    applicant jsonb not null,
+    form jsonb not null,
+    components jsonb not null,
+    deadline jsonb,
+    due_at timestamptz,
+    supplement_requests bigint not null,
+    apologised boolean not null,
+    version bigint not null,
+    submitted_at timestamptz,
+    created_at timestamptz not null,
+    updated_at timestamptz not null
+);
+create index dossiers_queue on dossiers (owner_unit_id, status, due_at);
+create index dossiers_competent on dossiers (competent_unit_id, status, due_at);
+
+-- the last sequence number issued per agency code and local day; incremented in the transaction that creates the
+-- dossier, so a rolled-back reception gives its number back and codes have no gaps.
+create table dossier_sequences (
+    agency_code text not null,
+    day date not null,
+    last_value bigint not null,
+    primary key (agency_code, day)
+);
