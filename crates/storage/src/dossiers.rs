@@ -202,7 +202,12 @@ pub async fn by_code(tx: &mut Tx, code: &str) -> Result<Option<DossierRecord>, S
 }
 
 /// Open dossiers held by any of `units`, soonest due first (undated last), at most `limit`.
-pub async fn queue(tx: &mut Tx, units: &[String], statuses: &[&str], limit: u64) -> Result<Vec<DossierRecord>, StorageError> {
+pub async fn queue(
+    tx: &mut Tx,
+    units: &[String],
+    statuses: &[&str],
+    limit: u64,
+) -> Result<Vec<DossierRecord>, StorageError> {
     if units.is_empty() {
         return Ok(Vec::new());
     }

@@ -2,6 +2,7 @@
 
 mod cases;
 mod catalogue;
+mod dossiers;
 
 motcua_testkit::dual_test!(cases:
     demo_load_is_idempotent_and_audited,
@@ -27,5 +28,15 @@ mod catalogue_cases {
         search_ignores_diacritics_and_filters,
         review_flags_abolished_papers_and_records_decisions,
         due_dates_follow_the_published_statutory_time,
+    );
+}
+
+mod dossier_cases {
+    use super::dossiers;
+    motcua_testkit::dual_test!(dossiers:
+        counter_dossier_from_reception_to_returned_result,
+        online_submission_is_checked_by_reception_and_may_be_refused,
+        bad_receptions_change_nothing,
+        concurrent_actions_and_receptions,
     );
 }

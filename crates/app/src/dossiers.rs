@@ -1,0 +1,600 @@
+//! Dossiers: counter reception, online submission, and every later action through the one state machine
+//! (`domain::dossier::status::decide`), each change written with its event in one transaction under an optimistic
+//! version.
+//!
+//! Decisions (spec §2.5, §8.2): the national code is issued when the dossier first reaches the administration —
+//! at online submission or at counter reception — so the applicant has a reference at once; a refused dossier keeps
+//! its code (numbers are never reused, and a refusal is a reportable outcome). The code's agency is the receiving
+//! unit's, or its nearest ancestor's when it has none. An online dossier's receiving unit is its competent unit;
+//! at the counter, the officer's unit receives and routing follows the competent unit (province-wide reception).
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, NaiveDateTime, Utc};
+use motcua_domain::access::{Principal, Role};
+use motcua_domain::calendar::working_time::{ReceptionChannel, instant, local};
+use motcua_domain::catalogue::{Level, Procedure};
+use motcua_domain::deadline::{Deadline, ReappointmentRule};
+use motcua_domain::dossier::{Action, Actor, DossierCode, Facts, SequenceWidth, Status, decide};
+use motcua_domain::identity::IdNumber;
+use motcua_domain::unit::{AgencyCode, UnitId, UnitKind, UnitTree};
+use motcua_storage::dossiers::{self as store, DossierRecord};
+use motcua_storage::{Json, Tx};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::App;
+use crate::error::{AppError, ErrorCode, FieldError};
+use crate::record::{self, Change, Ctx};
+
+/// The applicant as declared (or, later, from the population database).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Applicant {
+    /// Personal ID number.
+    pub id_number: String,
+    /// Full name.
+    pub full_name: String,
+    /// Phone, for notices and the status lookup.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// E-mail, for notices.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+/// A new dossier, at the counter or online.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct NewDossier {
+    /// Procedure code; the published version is used and kept.
+    pub procedure: String,
+    /// The procedure's case, if it has cases.
+    #[serde(default)]
+    pub case: Option<String>,
+    /// The competent unit when the procedure is implemented by many (e.g. the commune for a commune-level one).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The applicant.
+    pub applicant: Applicant,
+    /// E-form values.
+    #[serde(default)]
+    pub form: BTreeMap<String, String>,
+    /// Keys of the components received.
+    #[serde(default)]
+    pub components: Vec<String>,
+}
+
+/// An action on a dossier.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct ActionRequest {
+    /// The action (`accept`, `request_supplement` …).
+    pub action: String,
+    /// The dossier version the actor saw.
+    pub expected_version: i64,
+    /// Written reasons (required for refusals, supplement requests, stops and apologies).
+    #[serde(default)]
+    pub reasons: Option<String>,
+    /// For a hand-over: the unit that takes the dossier.
+    #[serde(default)]
+    pub to_unit: Option<String>,
+    /// For an apology: the new appointment (local date and time).
+    #[serde(default)]
+    pub new_due: Option<NaiveDateTime>,
+}
+
+/// A dossier as shown to officers and its applicant.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct DossierView {
+    /// Id.
+    pub id: Uuid,
+    /// National code.
+    pub code: Option<String>,
+    /// Status.
+    pub status: Status,
+    /// National status code (1–10).
+    pub national_status: Option<u8>,
+    /// Procedure code and the version it was received under.
+    pub procedure: String,
+    /// Version of the procedure.
+    pub procedure_version: i64,
+    /// Channel.
+    pub channel: ReceptionChannel,
+    /// Receiving unit.
+    pub receiving_unit: String,
+    /// Competent unit.
+    pub competent_unit: String,
+    /// The unit holding it now.
+    pub owner_unit: String,
+    /// Applicant.
+    pub applicant: Applicant,
+    /// When the clock started (deemed reception).
+    pub received_at: Option<DateTime<Utc>>,
+    /// The legal due instant (original due date moved by pauses).
+    pub due_at: Option<DateTime<Utc>>,
+    /// The original due date (kept for reporting).
+    pub due_original: Option<DateTime<Utc>>,
+    /// Supplement requests made during processing.
+    pub supplement_requests: i64,
+    /// Optimistic version.
+    pub version: i64,
+}
+
+fn invalid(field: &str, message: impl Into<String>) -> AppError {
+    AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
+}
+
+fn channel_str(c: ReceptionChannel) -> &'static str {
+    match c {
+        ReceptionChannel::Counter => "counter",
+        ReceptionChannel::Postal => "postal",
+        ReceptionChannel::Online => "online",
+    }
+}
+
+fn channel_of(s: &str) -> ReceptionChannel {
+    match s {
+        "counter" => ReceptionChannel::Counter,
+        "postal" => ReceptionChannel::Postal,
+        _ => ReceptionChannel::Online,
+    }
+}
+
+fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
+    let deadline: Option<Deadline> = r
+        .deadline
+        .as_ref()
+        .map(|j| serde_json::from_value(j.0.clone()))
+        .transpose()
+        .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+    let applicant = serde_json::from_value(r.applicant.0.clone())
+        .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+    let status = Status::parse(&r.status).ok_or_else(|| AppError::detailed(ErrorCode::Internal, "bad status"))?;
+    Ok(DossierView {
+        id: r.id,
+        code: r.code.clone(),
+        status,
+        national_status: status.national_code(),
+        procedure: r.procedure_code.clone(),
+        procedure_version: r.procedure_version,
+        channel: channel_of(&r.channel),
+        receiving_unit: r.receiving_unit_id.clone(),
+        competent_unit: r.competent_unit_id.clone(),
+        owner_unit: r.owner_unit_id.clone(),
+        applicant,
+        received_at: deadline.as_ref().map(|d| instant(d.received())),
+        due_at: r.due_at,
+        due_original: deadline.as_ref().map(|d| instant(d.due_original())),
+        supplement_requests: r.supplement_requests,
+        version: r.version,
+    })
+}
+
+/// The agency code used in a unit's dossier codes: its own, else its one-stop service centre's (a commune receives
+/// through its centre), else its nearest ancestor's.
+fn agency_code_of(tree: &UnitTree, unit: &UnitId) -> Result<AgencyCode, AppError> {
+    let own = tree.get(unit).and_then(|u| u.agency_code.clone());
+    let centre = || tree.children(unit).find(|c| c.kind == UnitKind::ServiceCentre).and_then(|c| c.agency_code.clone());
+    own.or_else(centre).or_else(|| tree.ancestors(unit).find_map(|u| u.agency_code.clone())).ok_or_else(|| {
+        AppError::detailed(ErrorCode::InvalidInput, format!("Đơn vị {unit} chưa có mã cơ quan để cấp mã hồ sơ."))
+    })
+}
+
+/// The competent unit of a dossier (spec §8.2: routing follows the competent unit, not the counter).
+fn competent_unit(
+    tree: &UnitTree,
+    p: &Procedure,
+    requested: Option<&str>,
+    receiving: &UnitId,
+) -> Result<UnitId, AppError> {
+    let commune_level = p.levels.contains(&Level::Commune);
+    let fits = |u: &UnitId| {
+        let Some(unit) = tree.get(u) else { return false };
+        p.units.iter().any(|pu| {
+            if pu != u && !tree.is_within(u, pu) {
+                return false;
+            }
+            // A province listed for a commune-level procedure means each of its communes.
+            match tree.get(pu) {
+                Some(implementing) if implementing.kind == UnitKind::Province && commune_level => {
+                    unit.kind.is_commune_level()
+                }
+                _ => true,
+            }
+        })
+    };
+    if let Some(raw) = requested.map(str::trim).filter(|s| !s.is_empty()) {
+        let id = UnitId::parse(raw)
+            .ok()
+            .filter(|u| tree.get(u).is_some())
+            .ok_or_else(|| invalid("unit", "Không tìm thấy đơn vị đã chọn."))?;
+        return if fits(&id) {
+            Ok(id)
+        } else {
+            Err(invalid("unit", "Đơn vị đã chọn không thực hiện thủ tục này."))
+        };
+    }
+    if fits(receiving) {
+        return Ok(receiving.clone());
+    }
+    // A department or vertical body named by the procedure.
+    p.units
+        .iter()
+        .find(|u| tree.get(u).is_some_and(|unit| !unit.kind.is_commune_level() && unit.kind != UnitKind::Province))
+        .cloned()
+        .ok_or_else(|| invalid("unit", "Vui lòng chọn xã, phường, đặc khu giải quyết hồ sơ."))
+}
+
+/// The roles an officer holds over a dossier: grants on any of its units or an ancestor of them.
+fn roles_over(principal: &Principal, tree: &UnitTree, units: &[&str]) -> Vec<Role> {
+    let Principal::Officer { grants, .. } = principal else { return Vec::new() };
+    let ids: Vec<UnitId> = units.iter().filter_map(|u| UnitId::parse(u).ok()).collect();
+    grants.iter().filter(|g| ids.iter().any(|u| tree.is_within(u, &g.unit))).map(|g| g.role).collect()
+}
+
+impl App {
+    fn dossier_actor(&self, principal: &Principal, r: &DossierRecord) -> Result<Actor, AppError> {
+        match principal {
+            Principal::System => Ok(Actor::System),
+            Principal::Citizen { id_number } => {
+                let applicant: Applicant = serde_json::from_value(r.applicant.0.clone()).unwrap_or(Applicant {
+                    id_number: String::new(),
+                    full_name: String::new(),
+                    phone: None,
+                    email: None,
+                });
+                if &applicant.id_number == id_number {
+                    Ok(Actor::Applicant)
+                } else {
+                    Err(AppError::not_found("hồ sơ"))
+                }
+            }
+            Principal::Officer { .. } => {
+                let tree = self.tree();
+                let roles =
+                    roles_over(principal, &tree, &[&r.owner_unit_id, &r.competent_unit_id, &r.receiving_unit_id]);
+                if roles.is_empty() { Err(AppError::not_found("hồ sơ")) } else { Ok(Actor::Officer(roles)) }
+            }
+            _ => Err(AppError::code(ErrorCode::Unauthenticated)),
+        }
+    }
+
+    async fn new_dossier(
+        &self,
+        ctx: &Ctx,
+        input: NewDossier,
+        channel: ReceptionChannel,
+    ) -> Result<DossierView, AppError> {
+        let tree = self.tree();
+        let stored =
+            self.procedure(&Principal::Anonymous, &input.procedure, None).await.map_err(|e| match e.error_code() {
+                ErrorCode::NotFound => {
+                    invalid("procedure", format!("Thủ tục {} không có hoặc chưa công khai.", input.procedure))
+                }
+                _ => e,
+            })?;
+        let p = &stored.procedure;
+        let mut problems = Vec::new();
+        if IdNumber::parse(&input.applicant.id_number).is_err() {
+            problems
+                .push(FieldError::new("applicant.id_number", "Số định danh cá nhân phải gồm đúng 12 chữ số hợp lệ."));
+        }
+        if input.applicant.full_name.trim().is_empty() {
+            problems.push(FieldError::new("applicant.full_name", "Vui lòng nhập họ, chữ đệm và tên người nộp."));
+        }
+        if let Some(case) = &input.case
+            && !p.cases.iter().any(|c| &c.key == case)
+        {
+            problems.push(FieldError::new("case", "Trường hợp đã chọn không có trong thủ tục."));
+        }
+        for c in p.components_for(input.case.as_deref()).filter(|c| c.mandatory) {
+            if !input.components.contains(&c.key) {
+                problems.push(FieldError {
+                    field: format!("components.{}", c.key),
+                    message: format!("Thiếu thành phần hồ sơ bắt buộc: {}", c.name),
+                });
+            }
+        }
+        let form = match p.form_for(input.case.as_deref()) {
+            Some(schema) => match schema.validate(
+                &input.form,
+                &crate::units::PlacesOn { tree: &tree, date: motcua_domain::time::local_date(self.now()) },
+            ) {
+                Ok(clean) => clean,
+                Err(errors) => {
+                    problems.extend(
+                        errors.into_iter().map(|e| FieldError { field: format!("form.{}", e.key), message: e.message }),
+                    );
+                    BTreeMap::new()
+                }
+            },
+            None => BTreeMap::new(),
+        };
+        let (receiving, status, action) = match (&ctx.principal, channel) {
+            (Principal::Officer { unit, .. }, ReceptionChannel::Counter | ReceptionChannel::Postal) => {
+                (unit.clone(), Status::Accepted, Action::ReceiveAtCounter)
+            }
+            (Principal::Citizen { id_number }, ReceptionChannel::Online) => {
+                if id_number != &input.applicant.id_number {
+                    problems.push(FieldError::new(
+                        "applicant.id_number",
+                        "Người nộp trực tuyến phải là chủ tài khoản đăng nhập.",
+                    ));
+                }
+                let competent = competent_unit(&tree, p, input.unit.as_deref(), &UnitId::parse("vn").expect("id"))?;
+                (competent, Status::Submitted, Action::Submit)
+            }
+            (Principal::Anonymous, _) => return Err(AppError::code(ErrorCode::Unauthenticated)),
+            _ => return Err(AppError::code(ErrorCode::Forbidden)),
+        };
+        if !problems.is_empty() {
+            return Err(AppError::Invalid(problems));
+        }
+        let competent = competent_unit(&tree, p, input.unit.as_deref(), &receiving)?;
+        if action == Action::ReceiveAtCounter {
+            let roles = roles_over(&ctx.principal, &tree, &[receiving.as_str()]);
+            decide(Status::Draft, action, &Actor::Officer(roles), Facts::default()).map_err(|e| refusal(&e))?;
+        }
+        let now = self.now();
+        let local_now = local(now);
+        let deadline =
+            if status == Status::Accepted { Some(self.start_clock(p, channel, &competent, now)?) } else { None };
+        let agency = agency_code_of(&tree, &receiving)?;
+        let province = tree.province_of(&competent).map_or_else(|| "vn".to_owned(), |u| u.id.to_string());
+        let mut record = DossierRecord {
+            id: Uuid::now_v7(),
+            province_id: province,
+            code: None,
+            procedure_code: p.code.to_string(),
+            procedure_version: stored.version,
+            case_key: input.case.clone(),
+            channel: channel_str(channel).into(),
+            receiving_unit_id: receiving.to_string(),
+            competent_unit_id: competent.to_string(),
+            owner_unit_id: receiving.to_string(),
+            status: status.as_str().into(),
+            applicant: Json(serde_json::to_value(&input.applicant).expect("applicant serialises")),
+            form: Json(serde_json::to_value(&form).expect("form serialises")),
+            components: Json(serde_json::json!(input.components)),
+            deadline: deadline.as_ref().map(|d| Json(serde_json::to_value(d).expect("deadline serialises"))),
+            due_at: deadline.as_ref().map(|d| instant(d.due_original())),
+            supplement_requests: 0,
+            apologised: false,
+            version: 1,
+            submitted_at: Some(now),
+            created_at: now,
+            updated_at: now,
+        };
+        let tree_for_event = tree.clone();
+        let ctx = ctx.clone();
+        let day = local_now.date();
+        let width = SequenceWidth::PROVINCIAL;
+        let saved = self
+            .db()
+            .write(move |tx| {
+                Box::pin(async move {
+                    let sequence = store::next_sequence(tx, agency.as_str(), day).await?;
+                    let code = DossierCode::issue(&agency, day, u32::try_from(sequence).unwrap_or(u32::MAX), width)
+                        .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, e.to_string()))?;
+                    record.code = Some(code.to_string());
+                    store::insert(tx, &record).await?;
+                    dossier_event(tx, &tree_for_event, now, &ctx, &record, Status::Draft, action, None).await?;
+                    Ok::<_, AppError>(record)
+                })
+            })
+            .await?;
+        view(&saved)
+    }
+
+    /// Starts the statutory clock of an accepted dossier: the deemed reception and the due date from the
+    /// procedure version's published time, at the competent unit's office hours.
+    fn start_clock(
+        &self,
+        p: &Procedure,
+        channel: ReceptionChannel,
+        unit: &UnitId,
+        now: DateTime<Utc>,
+    ) -> Result<Deadline, AppError> {
+        let time = p.time.as_ref().and_then(|t| t.confirmed()).ok_or_else(|| {
+            AppError::detailed(
+                ErrorCode::InvalidInput,
+                format!(
+                    "Thời hạn giải quyết của thủ tục {} chưa được xác nhận đơn vị; chưa thể hẹn ngày trả kết quả.",
+                    p.code
+                ),
+            )
+        })?;
+        let answer = self.compute_due(crate::calendar::DueRequest {
+            received_at: now,
+            channel,
+            duration: time,
+            mode: p.time.as_ref().and_then(|t| t.mode),
+            unit: Some(unit.clone()),
+        })?;
+        Ok(Deadline::new(local(answer.deemed_reception), local(answer.due_at)))
+    }
+
+    /// Receives a dossier at the counter (or by post) on behalf of the applicant: checked, accepted, coded and
+    /// timed in one step.
+    pub async fn receive_at_counter(&self, ctx: &Ctx, input: NewDossier) -> Result<DossierView, AppError> {
+        self.new_dossier(ctx, input, ReceptionChannel::Counter).await
+    }
+
+    /// Submits an online dossier as the logged-in citizen; reception checks it next.
+    pub async fn submit_online(&self, ctx: &Ctx, input: NewDossier) -> Result<DossierView, AppError> {
+        self.new_dossier(ctx, input, ReceptionChannel::Online).await
+    }
+
+    /// One dossier, for its applicant or an officer whose grants reach it.
+    pub async fn dossier(&self, principal: &Principal, id: Uuid) -> Result<DossierView, AppError> {
+        let mut tx = self.db().read().await?;
+        let record = store::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
+        tx.commit().await?;
+        self.dossier_actor(principal, &record)?;
+        view(&record)
+    }
+
+    /// Takes an action on a dossier. Two officers acting at once: the second gets `stale_version`.
+    pub async fn act_on_dossier(&self, ctx: &Ctx, id: Uuid, request: ActionRequest) -> Result<DossierView, AppError> {
+        let action = Action::parse(&request.action).ok_or_else(|| invalid("action", "Thao tác không hợp lệ."))?;
+        let mut tx = self.db().read().await?;
+        let current = store::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
+        tx.commit().await?;
+        let actor = self.dossier_actor(&ctx.principal, &current)?;
+        if current.version != request.expected_version {
+            return Err(AppError::detailed(
+                ErrorCode::StaleVersion,
+                format!(
+                    "Hồ sơ vừa được cập nhật; trạng thái hiện tại: {}.",
+                    Status::parse(&current.status).map_or("", Status::label_vi)
+                ),
+            ));
+        }
+        let status = Status::parse(&current.status).ok_or_else(|| AppError::code(ErrorCode::Internal))?;
+        let stored =
+            self.procedure(&Principal::System, &current.procedure_code, Some(current.procedure_version)).await?;
+        let p = &stored.procedure;
+        let reasons = request.reasons.as_deref().map(str::trim).filter(|r| !r.is_empty()).map(str::to_owned);
+        let facts = Facts {
+            supplement_requests: u32::try_from(current.supplement_requests).unwrap_or(u32::MAX),
+            max_supplement_requests: p.reception.max_supplement_requests,
+            apologised: current.apologised,
+            has_reasons: reasons.is_some(),
+        };
+        let next = decide(status, action, &actor, facts).map_err(|e| refusal(&e))?;
+        let now = self.now();
+        let at = local(now);
+        let competent = UnitId::parse(&current.competent_unit_id).map_err(|_| AppError::code(ErrorCode::Internal))?;
+        let mut record = current.clone();
+        let mut deadline: Option<Deadline> = record
+            .deadline
+            .as_ref()
+            .map(|j| serde_json::from_value(j.0.clone()))
+            .transpose()
+            .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let calendar = self.calendar().calendar.clone();
+        let (hours, _) = self.office_hours_of(&competent)?;
+        let timing = |e: motcua_domain::deadline::DeadlineError| {
+            AppError::detailed(ErrorCode::InvalidInput, format!("Không tính được thời hạn: {e}."))
+        };
+        match action {
+            Action::Accept => deadline = Some(self.start_clock(p, channel_of(&record.channel), &competent, now)?),
+            Action::StartProcessing => record.owner_unit_id = competent.to_string(),
+            Action::HandOver => {
+                let to =
+                    request.to_unit.as_deref().ok_or_else(|| invalid("to_unit", "Vui lòng chọn đơn vị nhận hồ sơ."))?;
+                let to = UnitId::parse(to)
+                    .ok()
+                    .filter(|u| self.tree().get(u).is_some())
+                    .ok_or_else(|| invalid("to_unit", "Không tìm thấy đơn vị nhận."))?;
+                record.owner_unit_id = to.to_string();
+            }
+            Action::RequestSupplement => {
+                record.supplement_requests += 1;
+                if p.reception.pause_on_supplement
+                    && let Some(d) = deadline.as_mut()
+                {
+                    d.pause(at).map_err(timing)?;
+                }
+            }
+            Action::Supplement => {
+                if let Some(d) = deadline.as_mut().filter(|d| d.is_paused()) {
+                    d.resume(at).map_err(timing)?;
+                }
+            }
+            Action::RequestPayment if p.reception.pause_on_financial_obligation => {
+                if let Some(d) = deadline.as_mut() {
+                    d.pause(at).map_err(timing)?;
+                }
+            }
+            Action::RecordPayment => {
+                if let Some(d) = deadline.as_mut().filter(|d| d.is_paused()) {
+                    d.resume(at).map_err(timing)?;
+                }
+            }
+            Action::Apologise => {
+                let new_due =
+                    request.new_due.ok_or_else(|| invalid("new_due", "Vui lòng nhập ngày hẹn trả kết quả mới."))?;
+                let d = deadline.as_mut().ok_or_else(|| AppError::code(ErrorCode::InvalidInput))?;
+                d.reappoint(at, new_due, &ReappointmentRule::default(), &calendar, &hours).map_err(timing)?;
+                record.apologised = true;
+            }
+            _ => {}
+        }
+        if let Some(d) = &deadline {
+            record.due_at = Some(instant(d.due(at, &calendar, &hours).map_err(timing)?));
+            record.deadline = Some(Json(serde_json::to_value(d).expect("deadline serialises")));
+        }
+        record.status = next.as_str().into();
+        record.version += 1;
+        record.updated_at = now;
+        let (tree, ctx, expected) = (self.tree(), ctx.clone(), current.version);
+        let saved = self
+            .db()
+            .write(move |tx| {
+                Box::pin(async move {
+                    store::update(tx, &record, expected).await?;
+                    dossier_event(tx, &tree, now, &ctx, &record, status, action, reasons).await?;
+                    Ok::<_, AppError>(record)
+                })
+            })
+            .await?;
+        view(&saved)
+    }
+
+    /// Open dossiers held by the officer's units (or below them), soonest due first.
+    pub async fn dossier_queue(&self, principal: &Principal, limit: u64) -> Result<Vec<DossierView>, AppError> {
+        let Principal::Officer { grants, .. } = principal else { return Err(AppError::code(ErrorCode::Forbidden)) };
+        let tree = self.tree();
+        let mut units: Vec<String> = Vec::new();
+        for g in grants {
+            units.extend(tree.units().filter(|u| tree.is_within(&u.id, &g.unit)).map(|u| u.id.to_string()));
+        }
+        units.sort();
+        units.dedup();
+        let open: Vec<&str> =
+            Status::ALL.iter().filter(|s| !s.is_terminal() && **s != Status::Draft).map(|s| s.as_str()).collect();
+        let mut tx = self.db().read().await?;
+        let rows = store::queue(&mut tx, &units, &open, limit).await?;
+        tx.commit().await?;
+        rows.iter().map(view).collect()
+    }
+}
+
+fn refusal(e: &motcua_domain::dossier::Refusal) -> AppError {
+    use motcua_domain::dossier::Refusal;
+    let code = match e {
+        Refusal::NotYourRole(_) => ErrorCode::Forbidden,
+        _ => ErrorCode::InvalidInput,
+    };
+    let text = e.to_string();
+    let mut chars = text.chars();
+    let sentence = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default();
+    AppError::detailed(code, sentence)
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn dossier_event(
+    tx: &mut Tx,
+    tree: &UnitTree,
+    now: DateTime<Utc>,
+    ctx: &Ctx,
+    record: &DossierRecord,
+    from: Status,
+    action: Action,
+    reasons: Option<String>,
+) -> Result<(), AppError> {
+    let unit = UnitId::parse(&record.owner_unit_id).ok();
+    let payload = serde_json::json!({
+        "code": record.code,
+        "from": from.as_str(),
+        "to": record.status,
+        "action": action.as_str(),
+        "reasons": reasons,
+        "version": record.version,
+        "due_at": record.due_at,
+        "owner_unit": record.owner_unit_id,
+    });
+    let change =
+        Change { subject_type: "dossier", subject_id: record.id.to_string(), action: "dossier.changed", unit, payload };
+    record::event(tx, tree, now, ctx, change).await?;
+    Ok(())
+}

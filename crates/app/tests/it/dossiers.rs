@@ -1,0 +1,251 @@
+//! Dossiers over real storage: counter and online reception, the state machine's paths, codes under concurrency.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use chrono::{Duration, TimeZone, Utc};
+use motcua_app::accounts::{ClientInfo, GrantInput, NewOfficer};
+use motcua_app::demo::DEMO_PASSWORD;
+use motcua_app::dossiers::{ActionRequest, Applicant, DossierView, NewDossier};
+use motcua_app::record::Ctx;
+use motcua_app::{App, AppConfig, AppError, ErrorCode, ManualClock};
+use motcua_domain::access::Principal;
+use motcua_domain::catalogue::FieldType;
+use motcua_domain::dossier::Status;
+use motcua_storage::Db;
+
+/// Monday 1/12/2025, 09:00 in Vietnam: a working day.
+async fn demo_app(db: Db) -> (App, Arc<ManualClock>) {
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2025, 12, 1, 2, 0, 0).unwrap()));
+    let app = App::new(db, clock.clone(), AppConfig::default()).await.unwrap();
+    app.load_demo().await.unwrap();
+    (app, clock)
+}
+
+async fn login(app: &App, username: &str) -> Ctx {
+    let outcome = app.login(username, DEMO_PASSWORD, ClientInfo::default()).await.unwrap();
+    Ctx::new(outcome.officer.principal(), None)
+}
+
+/// An agency head of Phường Hội An, who signs results there.
+async fn commune_head(app: &App) -> Ctx {
+    let input = NewOfficer {
+        username: "chutich.hoian".into(),
+        full_name: "Lê Văn Chủ Tịch".into(),
+        unit_id: "c20410".into(),
+        password: DEMO_PASSWORD.into(),
+        grants: vec![GrantInput { role: "agency_head".into(), unit_id: "c20410".into() }],
+    };
+    app.create_officer(&Ctx::system(), input).await.unwrap();
+    login(app, "chutich.hoian").await
+}
+
+/// Valid values for every field of the procedure's form, and every mandatory component.
+async fn complete(app: &App, code: &str, applicant_id: &str) -> NewDossier {
+    let p = app.procedure(&Principal::Anonymous, code, None).await.unwrap().procedure;
+    let mut form = BTreeMap::new();
+    for f in &p.form_for(None).unwrap().fields {
+        let value = match &f.kind {
+            FieldType::Text { .. } => "Nội dung thử".to_owned(),
+            FieldType::Date => "01/01/2000".into(),
+            FieldType::IdNumber => applicant_id.into(),
+            FieldType::Phone => "0905123456".into(),
+            FieldType::Email => "dan@example.vn".into(),
+            FieldType::Choice { options } => options[0].value.clone(),
+            FieldType::Number { min, .. } => min.unwrap_or(1).max(1).to_string(),
+            FieldType::Money => "50000".into(),
+            FieldType::File => "giay-to.pdf".into(),
+            FieldType::Address => {
+                form.insert(format!("{}.province", f.key), "p48".into());
+                form.insert(format!("{}.commune", f.key), "c20410".into());
+                form.insert(format!("{}.detail", f.key), "12 Trần Phú".into());
+                continue;
+            }
+        };
+        form.insert(f.key.clone(), value);
+    }
+    NewDossier {
+        procedure: code.into(),
+        case: None,
+        unit: None,
+        applicant: Applicant {
+            id_number: applicant_id.into(),
+            full_name: "Nguyễn Thị Dân".into(),
+            phone: Some("0905123456".into()),
+            email: None,
+        },
+        form,
+        components: p.components.iter().filter(|c| c.mandatory).map(|c| c.key.clone()).collect(),
+    }
+}
+
+async fn act(
+    app: &App,
+    ctx: &Ctx,
+    d: &DossierView,
+    action: &str,
+    reasons: Option<&str>,
+) -> Result<DossierView, AppError> {
+    let request = ActionRequest {
+        action: action.into(),
+        expected_version: d.version,
+        reasons: reasons.map(str::to_owned),
+        to_unit: None,
+        new_due: None,
+    };
+    app.act_on_dossier(ctx, d.id, request).await
+}
+
+const PROCEDURE: &str = "1.001570"; // tạm ngừng kinh doanh hộ kinh doanh: commune level, 1 working day
+
+pub async fn counter_dossier_from_reception_to_returned_result(db: Db) {
+    let (app, clock) = demo_app(db).await;
+    let reception = login(&app, "tiepnhan.hoian").await;
+    let head = commune_head(&app).await;
+    let d = app.receive_at_counter(&reception, complete(&app, PROCEDURE, "048203000001").await).await.unwrap();
+    assert_eq!(d.status, Status::Accepted);
+    assert_eq!(d.national_status, Some(2));
+    assert_eq!(d.code.as_deref(), Some("000.66.60.H17-251201-0001"));
+    assert_eq!(d.competent_unit, "c20410");
+    // One working day, mode A: due at the close of Tuesday 2/12/2025 (17:00 = 10:00 UTC).
+    assert_eq!(d.due_at, Some(Utc.with_ymd_and_hms(2025, 12, 2, 10, 0, 0).unwrap()));
+
+    let d = act(&app, &reception, &d, "start_processing", None).await.unwrap();
+    assert_eq!(d.status, Status::Processing);
+    let handler = reception.clone(); // tiepnhan.hoian is also the ward's handler
+    let stranger = login(&app, "thuly.stp").await;
+    let not_theirs = act(&app, &stranger, &d, "request_supplement", Some("Thiếu giấy tờ")).await.unwrap_err();
+    assert_eq!(not_theirs.error_code(), ErrorCode::NotFound, "an officer of another unit does not see it");
+    let no_reason = act(&app, &handler, &d, "request_supplement", None).await.unwrap_err();
+    assert!(no_reason.message_vi().contains("lý do"), "{}", no_reason.message_vi());
+    let d =
+        act(&app, &handler, &d, "request_supplement", Some("Bổ sung bản sao giấy chứng nhận đăng ký hộ kinh doanh"))
+            .await
+            .unwrap();
+    assert_eq!((d.status, d.national_status), (Status::SupplementRequested, Some(5)));
+
+    // Two working hours later the applicant supplements: the due date moves by the paused working time.
+    clock.advance(Duration::hours(2));
+    let d = act(&app, &reception, &d, "supplement", None).await.unwrap();
+    assert_eq!(d.status, Status::Processing);
+    assert_eq!(
+        d.due_at,
+        Some(Utc.with_ymd_and_hms(2025, 12, 3, 2, 30, 0).unwrap()),
+        "Tue 17:00 + 2 working hours = Wed 09:30"
+    );
+    assert_eq!(d.due_original, Some(Utc.with_ymd_and_hms(2025, 12, 2, 10, 0, 0).unwrap()), "kept for reporting");
+    let again = act(&app, &handler, &d, "request_supplement", Some("Lần hai")).await.unwrap_err();
+    assert!(again.message_vi().contains("tối đa 1 lần"), "{}", again.message_vi());
+
+    let d = act(&app, &head, &d, "issue_result", None).await.unwrap();
+    assert_eq!(d.status, Status::Processed);
+    let withdraw = act(&app, &reception, &d, "withdraw", None).await.unwrap_err();
+    assert_eq!(withdraw.error_code(), ErrorCode::InvalidInput, "no withdrawal once the result is issued");
+    let d = act(&app, &reception, &d, "return_result", None).await.unwrap();
+    assert_eq!((d.status, d.national_status), (Status::Returned, Some(10)));
+    let closed = act(&app, &reception, &d, "return_result", None).await.unwrap_err();
+    assert!(closed.message_vi().contains("đã kết thúc"), "{}", closed.message_vi());
+
+    // Every change is an event; the applicant can read the dossier, others cannot.
+    let mut tx = app.db().read().await.unwrap();
+    let events = motcua_storage::events::of_subject(&mut tx, "dossier", &d.id.to_string()).await.unwrap();
+    let steps: Vec<String> = events.iter().map(|e| e.payload.0["action"].as_str().unwrap().to_owned()).collect();
+    assert_eq!(
+        steps,
+        ["receive_at_counter", "start_processing", "request_supplement", "supplement", "issue_result", "return_result"]
+    );
+    let citizen = Principal::Citizen { id_number: "048203000001".into() };
+    assert_eq!(app.dossier(&citizen, d.id).await.unwrap().status, Status::Returned);
+    let stranger = Principal::Citizen { id_number: "048203000002".into() };
+    assert_eq!(app.dossier(&stranger, d.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+    let other_unit = login(&app, "thuly.stp").await;
+    assert_eq!(app.dossier(&other_unit.principal, d.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+}
+
+pub async fn online_submission_is_checked_by_reception_and_may_be_refused(db: Db) {
+    let (app, _) = demo_app(db).await;
+    let citizen = Ctx::new(Principal::Citizen { id_number: "048203000001".into() }, None);
+    let reception = login(&app, "tiepnhan.hoian").await;
+    let mut input = complete(&app, PROCEDURE, "048203000001").await;
+    let no_unit = app.submit_online(&citizen, input.clone()).await.unwrap_err();
+    assert!(no_unit.message_vi().contains("Vui lòng chọn xã"), "{}", no_unit.message_vi());
+    input.unit = Some("c20410".into());
+    let d = app.submit_online(&citizen, input.clone()).await.unwrap();
+    assert_eq!((d.status, d.national_status), (Status::Submitted, Some(1)));
+    assert_eq!(d.receiving_unit, "c20410");
+    assert!(d.code.as_deref().unwrap().starts_with("000.66.60.H17-251201-"));
+    assert_eq!(d.due_at, None, "the clock starts at acceptance");
+    let accepted = act(&app, &reception, &d, "accept", None).await.unwrap();
+    assert_eq!(accepted.status, Status::Accepted);
+    assert!(accepted.due_at.is_some());
+
+    // Someone else's ID number cannot be filed as oneself; a refusal needs a legal reason and keeps the code.
+    let mut other = input.clone();
+    other.applicant.id_number = "048203000002".into();
+    assert_eq!(app.submit_online(&citizen, other).await.unwrap_err().error_code(), ErrorCode::InvalidInput);
+    let second = app.submit_online(&citizen, input).await.unwrap();
+    assert!(act(&app, &reception, &second, "refuse_reception", None).await.is_err());
+    let refused =
+        act(&app, &reception, &second, "refuse_reception", Some("Không thuộc thẩm quyền (Điều 9 NĐ 118/2025)"))
+            .await
+            .unwrap();
+    assert_eq!((refused.status, refused.national_status), (Status::NotAccepted, Some(3)));
+    assert_eq!(refused.code, second.code);
+}
+
+pub async fn bad_receptions_change_nothing(db: Db) {
+    let (app, _) = demo_app(db).await;
+    let reception = login(&app, "tiepnhan.hoian").await;
+    let mut input = complete(&app, PROCEDURE, "048203000001").await;
+    input.components.clear();
+    input.form.insert("so_dien_thoai".into(), "123".into());
+    input.applicant.id_number = "12345".into();
+    let AppError::Invalid(problems) = app.receive_at_counter(&reception, input).await.unwrap_err() else { panic!() };
+    let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
+    assert!(fields.contains(&"applicant.id_number"), "{fields:?}");
+    assert!(fields.iter().any(|f| f.starts_with("components.")), "{fields:?}");
+    assert!(fields.contains(&"form.so_dien_thoai"), "{fields:?}");
+    let mut unknown = complete(&app, PROCEDURE, "048203000001").await;
+    unknown.procedure = "1.999999".into();
+    assert!(app.receive_at_counter(&reception, unknown).await.unwrap_err().message_vi().contains("chưa công khai"));
+    // A procedure whose published time has no unit cannot be given an appointment yet.
+    let unconfirmed = complete(&app, "1.001193", "048203000001").await;
+    let err = app.receive_at_counter(&reception, unconfirmed).await.unwrap_err();
+    assert!(err.message_vi().contains("chưa được xác nhận đơn vị"), "{}", err.message_vi());
+    assert!(app.dossier_queue(&reception.principal, 10).await.unwrap().is_empty(), "nothing was stored");
+    // The first dossier that does go through still gets number 0001: refusals above took no number.
+    let d = app.receive_at_counter(&reception, complete(&app, PROCEDURE, "048203000001").await).await.unwrap();
+    assert!(d.code.unwrap().ends_with("-0001"));
+}
+
+pub async fn concurrent_actions_and_receptions(db: Db) {
+    let (app, _) = demo_app(db).await;
+    let reception = login(&app, "tiepnhan.hoian").await;
+    let input = complete(&app, PROCEDURE, "048203000001").await;
+    let mut tasks = Vec::new();
+    for _ in 0..40 {
+        let (app, ctx, input) = (app.clone(), reception.clone(), input.clone());
+        tasks.push(tokio::spawn(async move { app.receive_at_counter(&ctx, input).await.unwrap() }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap().code.unwrap());
+    }
+    codes.sort();
+    let expected: Vec<String> = (1..=40).map(|n| format!("000.66.60.H17-251201-{n:04}")).collect();
+    assert_eq!(codes, expected, "consecutive, no gap, no duplicate");
+
+    // Two officers act on the same version: one wins, the other is told the dossier changed.
+    let d = app.receive_at_counter(&reception, input).await.unwrap();
+    let (a, b) =
+        tokio::join!(act(&app, &reception, &d, "start_processing", None), act(&app, &reception, &d, "withdraw", None));
+    let outcomes = [a.is_ok(), b.is_ok()];
+    assert_eq!(outcomes.iter().filter(|ok| **ok).count(), 1, "{outcomes:?}");
+    let loser = a.err().or(b.err()).unwrap();
+    assert_eq!(loser.error_code(), ErrorCode::StaleVersion);
+    assert!(
+        loser.message_vi().contains("trạng thái hiện tại") || loser.message_vi().contains("người khác"),
+        "{}",
+        loser.message_vi()
+    );
+}
