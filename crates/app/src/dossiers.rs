@@ -42,8 +42,11 @@ pub struct Applicant {
     pub email: Option<String>,
 }
 
+/// How long a submission's idempotency key is remembered (at least 24 hours).
+pub const IDEMPOTENCY_KEPT: chrono::Duration = chrono::Duration::hours(48);
+
 /// A new dossier, at the counter or online.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewDossier {
     /// Procedure code; the published version is used and kept.
     pub procedure: String,
@@ -257,12 +260,41 @@ impl App {
         }
     }
 
+    /// The dossier an idempotency key already created, if the key was used; a different request under the same
+    /// key is refused.
+    async fn replay(&self, principal: &str, key: &str, hash: &str) -> Result<Option<DossierView>, AppError> {
+        let mut tx = self.db().read().await?;
+        let found = match store::idempotency(&mut tx, principal, key).await? {
+            None => None,
+            Some(first) if first.request_hash != hash => return Err(AppError::code(ErrorCode::IdempotencyKeyReused)),
+            Some(first) => store::get(&mut tx, first.dossier_id).await?,
+        };
+        tx.commit().await?;
+        found.as_ref().map(view).transpose()
+    }
+
     async fn new_dossier(
         &self,
         ctx: &Ctx,
         input: NewDossier,
         channel: ReceptionChannel,
+        idempotency_key: Option<String>,
     ) -> Result<DossierView, AppError> {
+        let idempotency = match idempotency_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()) {
+            None => None,
+            Some(key) if key.len() > 200 => {
+                return Err(invalid("idempotency_key", "Khóa chống gửi trùng dài quá 200 ký tự."));
+            }
+            Some(key) => {
+                let principal = principal_key(&ctx.principal);
+                let body = serde_json::to_string(&(&input, channel_str(channel))).expect("request serialises");
+                let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes()));
+                if let Some(existing) = self.replay(&principal, &key, &hash).await? {
+                    return Ok(existing);
+                }
+                Some((principal, key, hash))
+            }
+        };
         let tree = self.tree();
         let stored =
             self.procedure(&Principal::Anonymous, &input.procedure, None).await.map_err(|e| match e.error_code() {
@@ -365,6 +397,7 @@ impl App {
         };
         let tree_for_event = tree.clone();
         let ctx = ctx.clone();
+        let remembered = idempotency.clone();
         let day = local_now.date();
         let width = SequenceWidth::PROVINCIAL;
         let saved = self
@@ -376,12 +409,24 @@ impl App {
                         .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, e.to_string()))?;
                     record.code = Some(code.to_string());
                     store::insert(tx, &record).await?;
+                    if let Some((principal, key, request_hash)) = &remembered {
+                        let first =
+                            store::IdempotencyRecord { request_hash: request_hash.clone(), dossier_id: record.id };
+                        store::put_idempotency(tx, principal, key, &first, now).await?;
+                    }
                     dossier_event(tx, &tree_for_event, now, &ctx, &record, Status::Draft, action, None).await?;
                     Ok::<_, AppError>(record)
                 })
             })
-            .await?;
-        view(&saved)
+            .await;
+        match (saved, idempotency) {
+            (Ok(saved), _) => view(&saved),
+            // The same key arrived twice at once: the first one won; answer with its dossier.
+            (Err(AppError::Storage(motcua_storage::StorageError::Duplicate { .. })), Some((principal, key, hash))) => {
+                self.replay(&principal, &key, &hash).await?.ok_or_else(|| AppError::code(ErrorCode::Internal))
+            }
+            (Err(e), _) => Err(e),
+        }
     }
 
     /// Starts the statutory clock of an accepted dossier: the deemed reception and the due date from the
@@ -414,13 +459,49 @@ impl App {
 
     /// Receives a dossier at the counter (or by post) on behalf of the applicant: checked, accepted, coded and
     /// timed in one step.
-    pub async fn receive_at_counter(&self, ctx: &Ctx, input: NewDossier) -> Result<DossierView, AppError> {
-        self.new_dossier(ctx, input, ReceptionChannel::Counter).await
+    pub async fn receive_at_counter(
+        &self,
+        ctx: &Ctx,
+        input: NewDossier,
+        idempotency_key: Option<String>,
+    ) -> Result<DossierView, AppError> {
+        self.new_dossier(ctx, input, ReceptionChannel::Counter, idempotency_key).await
     }
 
     /// Submits an online dossier as the logged-in citizen; reception checks it next.
-    pub async fn submit_online(&self, ctx: &Ctx, input: NewDossier) -> Result<DossierView, AppError> {
-        self.new_dossier(ctx, input, ReceptionChannel::Online).await
+    pub async fn submit_online(
+        &self,
+        ctx: &Ctx,
+        input: NewDossier,
+        idempotency_key: Option<String>,
+    ) -> Result<DossierView, AppError> {
+        self.new_dossier(ctx, input, ReceptionChannel::Online, idempotency_key).await
+    }
+
+    /// The history of a dossier, oldest first, from its events.
+    pub async fn dossier_timeline(&self, principal: &Principal, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
+        self.dossier(principal, id).await?;
+        let mut tx = self.db().read().await?;
+        let events = motcua_storage::events::of_subject(&mut tx, "dossier", &id.to_string()).await?;
+        tx.commit().await?;
+        Ok(events
+            .into_iter()
+            .map(|e| {
+                let p = &e.payload.0;
+                let text = |k: &str| p.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                TimelineEntry {
+                    at: e.occurred_at,
+                    action: text("action").as_deref().and_then(Action::parse),
+                    from: text("from").as_deref().and_then(Status::parse),
+                    to: text("to").as_deref().and_then(Status::parse),
+                    actor_kind: e.actor_kind,
+                    actor_id: e.actor_id,
+                    actor_unit: e.actor_unit_id,
+                    reasons: text("reasons"),
+                    owner_unit: text("owner_unit"),
+                }
+            })
+            .collect())
     }
 
     /// One dossier, for its applicant or an officer whose grants reach it.
@@ -556,6 +637,40 @@ impl App {
         let rows = store::queue(&mut tx, &units, &open, limit).await?;
         tx.commit().await?;
         rows.iter().map(view).collect()
+    }
+}
+
+/// One step of a dossier's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TimelineEntry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// What was done.
+    pub action: Option<Action>,
+    /// Status before.
+    pub from: Option<Status>,
+    /// Status after.
+    pub to: Option<Status>,
+    /// `officer`, `citizen`, `system`.
+    pub actor_kind: String,
+    /// Who.
+    pub actor_id: Option<String>,
+    /// The actor's unit.
+    pub actor_unit: Option<String>,
+    /// Written reasons.
+    pub reasons: Option<String>,
+    /// The unit holding the dossier afterwards.
+    pub owner_unit: Option<String>,
+}
+
+/// The key under which a principal's idempotency keys are kept.
+fn principal_key(principal: &Principal) -> String {
+    match principal {
+        Principal::Officer { id, .. } => format!("officer:{id}"),
+        Principal::Citizen { id_number } => format!("citizen:{id_number}"),
+        Principal::Organisation { tax_code } => format!("organisation:{tax_code}"),
+        Principal::System => "system".into(),
+        Principal::Anonymous => "anonymous".into(),
     }
 }
 

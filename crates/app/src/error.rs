@@ -31,6 +31,8 @@ pub enum ErrorCode {
     UsernameTaken,
     /// Someone else changed the record first.
     StaleVersion,
+    /// An idempotency key was reused with a different request.
+    IdempotencyKeyReused,
     /// A cross-site request was refused.
     CsrfRejected,
     /// The database is busy or unreachable; retry later.
@@ -45,7 +47,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the registry test and the documentation.
-    pub const ALL: [ErrorCode; 16] = [
+    pub const ALL: [ErrorCode; 17] = [
         Self::InvalidInput,
         Self::MalformedBody,
         Self::BodyTooLarge,
@@ -57,6 +59,7 @@ impl ErrorCode {
         Self::TooManyAttempts,
         Self::UsernameTaken,
         Self::StaleVersion,
+        Self::IdempotencyKeyReused,
         Self::CsrfRejected,
         Self::Unavailable,
         Self::StorageFull,
@@ -78,6 +81,7 @@ impl ErrorCode {
             Self::TooManyAttempts => "too_many_attempts",
             Self::UsernameTaken => "username_taken",
             Self::StaleVersion => "stale_version",
+            Self::IdempotencyKeyReused => "idempotency_key_reused",
             Self::CsrfRejected => "csrf_rejected",
             Self::Unavailable => "unavailable",
             Self::StorageFull => "storage_full",
@@ -97,7 +101,7 @@ impl ErrorCode {
             Self::Unauthenticated | Self::BadCredentials => 401,
             Self::Forbidden | Self::CsrfRejected => 403,
             Self::TooManyAttempts => 429,
-            Self::UsernameTaken | Self::StaleVersion => 409,
+            Self::UsernameTaken | Self::StaleVersion | Self::IdempotencyKeyReused => 409,
             Self::Unavailable | Self::StorageFull => 503,
             Self::Timeout => 408,
             Self::Internal => 500,
@@ -118,6 +122,7 @@ impl ErrorCode {
             Self::TooManyAttempts => "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
             Self::UsernameTaken => "Tên đăng nhập đã được sử dụng.",
             Self::StaleVersion => "Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại và thử lại.",
+            Self::IdempotencyKeyReused => "Khóa chống gửi trùng (Idempotency-Key) đã được dùng cho một yêu cầu khác.",
             Self::CsrfRejected => "Yêu cầu bị từ chối vì không xuất phát từ trang của hệ thống.",
             Self::Unavailable => "Hệ thống đang bận hoặc tạm thời gián đoạn. Vui lòng thử lại sau ít phút.",
             Self::StorageFull => "Hệ thống tạm thời không thể lưu dữ liệu. Quản trị viên đã được báo.",

@@ -86,6 +86,8 @@ pub struct SweepReport {
     pub sessions_removed: u64,
     /// Jobs whose worker vanished, put back in the queue.
     pub jobs_requeued: u64,
+    /// Submission idempotency keys older than [`crate::dossiers::IDEMPOTENCY_KEPT`], forgotten.
+    pub idempotency_keys_removed: u64,
 }
 
 impl App {
@@ -142,6 +144,11 @@ impl App {
         let report = SweepReport {
             sessions_removed: sessions::delete_expired(&mut tx, now).await?,
             jobs_requeued: jobs::requeue_abandoned(&mut tx, now).await?,
+            idempotency_keys_removed: motcua_storage::dossiers::purge_idempotency(
+                &mut tx,
+                now - crate::dossiers::IDEMPOTENCY_KEPT,
+            )
+            .await?,
         };
         tx.commit().await?;
         Ok(report)

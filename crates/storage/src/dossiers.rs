@@ -223,3 +223,71 @@ pub async fn queue(
     )
     .await
 }
+
+#[derive(Iden)]
+enum IdempotencyKeys {
+    Table,
+    Principal,
+    Key,
+    RequestHash,
+    DossierId,
+    CreatedAt,
+}
+
+/// What an idempotency key was first used for.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct IdempotencyRecord {
+    /// SHA-256 of the first request.
+    pub request_hash: String,
+    /// The dossier it created.
+    pub dossier_id: Uuid,
+}
+
+/// The first use of `key` by `principal`, if any.
+pub async fn idempotency(tx: &mut Tx, principal: &str, key: &str) -> Result<Option<IdempotencyRecord>, StorageError> {
+    tx.fetch_optional(
+        Query::select()
+            .columns([IdempotencyKeys::RequestHash, IdempotencyKeys::DossierId])
+            .from(IdempotencyKeys::Table)
+            .and_where(Expr::col(IdempotencyKeys::Principal).eq(principal))
+            .and_where(Expr::col(IdempotencyKeys::Key).eq(key)),
+    )
+    .await
+}
+
+/// Records the first use of a key (a concurrent first use of the same key is a [`StorageError::Duplicate`]).
+pub async fn put_idempotency(
+    tx: &mut Tx,
+    principal: &str,
+    key: &str,
+    record: &IdempotencyRecord,
+    now: DateTime<Utc>,
+) -> Result<(), StorageError> {
+    let mut insert = Query::insert();
+    insert
+        .into_table(IdempotencyKeys::Table)
+        .columns([
+            IdempotencyKeys::Principal,
+            IdempotencyKeys::Key,
+            IdempotencyKeys::RequestHash,
+            IdempotencyKeys::DossierId,
+            IdempotencyKeys::CreatedAt,
+        ])
+        .values_panic([
+            principal.into(),
+            key.into(),
+            record.request_hash.clone().into(),
+            record.dossier_id.into(),
+            now.into(),
+        ]);
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Forgets keys first used before `before`.
+pub async fn purge_idempotency(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    tx.execute(
+        Query::delete().from_table(IdempotencyKeys::Table).and_where(Expr::col(IdempotencyKeys::CreatedAt).lt(before)),
+    )
+    .await
+}

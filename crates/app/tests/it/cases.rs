@@ -344,7 +344,10 @@ pub async fn sweeper_removes_expired_sessions(db: Db) {
     assert_eq!(app.sweep().await.unwrap(), SweepReport::default());
     clock.advance(AppConfig::default().session_ttl + Duration::seconds(1));
     assert!(app.authenticate(&session.token).await.unwrap().is_none());
-    assert_eq!(app.sweep().await.unwrap(), SweepReport { sessions_removed: 1, jobs_requeued: 0 });
+    assert_eq!(
+        app.sweep().await.unwrap(),
+        SweepReport { sessions_removed: 1, jobs_requeued: 0, idempotency_keys_removed: 0 }
+    );
 }
 
 fn utc(y: i32, m: u32, d: u32, h: u32, min: u32) -> chrono::DateTime<Utc> {

@@ -102,7 +102,7 @@ pub async fn counter_dossier_from_reception_to_returned_result(db: Db) {
     let (app, clock) = demo_app(db).await;
     let reception = login(&app, "tiepnhan.hoian").await;
     let head = commune_head(&app).await;
-    let d = app.receive_at_counter(&reception, complete(&app, PROCEDURE, "048203000001").await).await.unwrap();
+    let d = app.receive_at_counter(&reception, complete(&app, PROCEDURE, "048203000001").await, None).await.unwrap();
     assert_eq!(d.status, Status::Accepted);
     assert_eq!(d.national_status, Some(2));
     assert_eq!(d.code.as_deref(), Some("000.66.60.H17-251201-0001"));
@@ -167,10 +167,10 @@ pub async fn online_submission_is_checked_by_reception_and_may_be_refused(db: Db
     let citizen = Ctx::new(Principal::Citizen { id_number: "048203000001".into() }, None);
     let reception = login(&app, "tiepnhan.hoian").await;
     let mut input = complete(&app, PROCEDURE, "048203000001").await;
-    let no_unit = app.submit_online(&citizen, input.clone()).await.unwrap_err();
+    let no_unit = app.submit_online(&citizen, input.clone(), None).await.unwrap_err();
     assert!(no_unit.message_vi().contains("Vui lòng chọn xã"), "{}", no_unit.message_vi());
     input.unit = Some("c20410".into());
-    let d = app.submit_online(&citizen, input.clone()).await.unwrap();
+    let d = app.submit_online(&citizen, input.clone(), None).await.unwrap();
     assert_eq!((d.status, d.national_status), (Status::Submitted, Some(1)));
     assert_eq!(d.receiving_unit, "c20410");
     assert!(d.code.as_deref().unwrap().starts_with("000.66.60.H17-251201-"));
@@ -182,8 +182,8 @@ pub async fn online_submission_is_checked_by_reception_and_may_be_refused(db: Db
     // Someone else's ID number cannot be filed as oneself; a refusal needs a legal reason and keeps the code.
     let mut other = input.clone();
     other.applicant.id_number = "048203000002".into();
-    assert_eq!(app.submit_online(&citizen, other).await.unwrap_err().error_code(), ErrorCode::InvalidInput);
-    let second = app.submit_online(&citizen, input).await.unwrap();
+    assert_eq!(app.submit_online(&citizen, other, None).await.unwrap_err().error_code(), ErrorCode::InvalidInput);
+    let second = app.submit_online(&citizen, input, None).await.unwrap();
     assert!(act(&app, &reception, &second, "refuse_reception", None).await.is_err());
     let refused =
         act(&app, &reception, &second, "refuse_reception", Some("Không thuộc thẩm quyền (Điều 9 NĐ 118/2025)"))
@@ -200,21 +200,25 @@ pub async fn bad_receptions_change_nothing(db: Db) {
     input.components.clear();
     input.form.insert("so_dien_thoai".into(), "123".into());
     input.applicant.id_number = "12345".into();
-    let AppError::Invalid(problems) = app.receive_at_counter(&reception, input).await.unwrap_err() else { panic!() };
+    let AppError::Invalid(problems) = app.receive_at_counter(&reception, input, None).await.unwrap_err() else {
+        panic!()
+    };
     let fields: Vec<&str> = problems.iter().map(|p| p.field.as_str()).collect();
     assert!(fields.contains(&"applicant.id_number"), "{fields:?}");
     assert!(fields.iter().any(|f| f.starts_with("components.")), "{fields:?}");
     assert!(fields.contains(&"form.so_dien_thoai"), "{fields:?}");
     let mut unknown = complete(&app, PROCEDURE, "048203000001").await;
     unknown.procedure = "1.999999".into();
-    assert!(app.receive_at_counter(&reception, unknown).await.unwrap_err().message_vi().contains("chưa công khai"));
+    assert!(
+        app.receive_at_counter(&reception, unknown, None).await.unwrap_err().message_vi().contains("chưa công khai")
+    );
     // A procedure whose published time has no unit cannot be given an appointment yet.
     let unconfirmed = complete(&app, "1.001193", "048203000001").await;
-    let err = app.receive_at_counter(&reception, unconfirmed).await.unwrap_err();
+    let err = app.receive_at_counter(&reception, unconfirmed, None).await.unwrap_err();
     assert!(err.message_vi().contains("chưa được xác nhận đơn vị"), "{}", err.message_vi());
     assert!(app.dossier_queue(&reception.principal, 10).await.unwrap().is_empty(), "nothing was stored");
     // The first dossier that does go through still gets number 0001: refusals above took no number.
-    let d = app.receive_at_counter(&reception, complete(&app, PROCEDURE, "048203000001").await).await.unwrap();
+    let d = app.receive_at_counter(&reception, complete(&app, PROCEDURE, "048203000001").await, None).await.unwrap();
     assert!(d.code.unwrap().ends_with("-0001"));
 }
 
@@ -225,7 +229,7 @@ pub async fn concurrent_actions_and_receptions(db: Db) {
     let mut tasks = Vec::new();
     for _ in 0..40 {
         let (app, ctx, input) = (app.clone(), reception.clone(), input.clone());
-        tasks.push(tokio::spawn(async move { app.receive_at_counter(&ctx, input).await.unwrap() }));
+        tasks.push(tokio::spawn(async move { app.receive_at_counter(&ctx, input, None).await.unwrap() }));
     }
     let mut codes = Vec::new();
     for t in tasks {
@@ -236,7 +240,7 @@ pub async fn concurrent_actions_and_receptions(db: Db) {
     assert_eq!(codes, expected, "consecutive, no gap, no duplicate");
 
     // Two officers act on the same version: one wins, the other is told the dossier changed.
-    let d = app.receive_at_counter(&reception, input).await.unwrap();
+    let d = app.receive_at_counter(&reception, input, None).await.unwrap();
     let (a, b) =
         tokio::join!(act(&app, &reception, &d, "start_processing", None), act(&app, &reception, &d, "withdraw", None));
     let outcomes = [a.is_ok(), b.is_ok()];
@@ -248,4 +252,43 @@ pub async fn concurrent_actions_and_receptions(db: Db) {
         "{}",
         loser.message_vi()
     );
+}
+
+pub async fn idempotent_submissions_and_the_timeline(db: Db) {
+    let (app, _) = demo_app(db).await;
+    let reception = login(&app, "tiepnhan.hoian").await;
+    let input = complete(&app, PROCEDURE, "048203000001").await;
+    let key = Some("phieu-0001".to_owned());
+    // The same key sent twice at once, then again later: one dossier.
+    let (a, b) = tokio::join!(
+        app.receive_at_counter(&reception, input.clone(), key.clone()),
+        app.receive_at_counter(&reception, input.clone(), key.clone())
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!(a.id, b.id);
+    let again = app.receive_at_counter(&reception, input.clone(), key.clone()).await.unwrap();
+    assert_eq!(again.id, a.id);
+    assert_eq!(app.dossier_queue(&reception.principal, 10).await.unwrap().len(), 1);
+    // The same key with another body is refused; another key makes another dossier.
+    let mut changed = input.clone();
+    changed.applicant.full_name = "Người Khác".into();
+    let reused = app.receive_at_counter(&reception, changed, key).await.unwrap_err();
+    assert_eq!(reused.error_code(), ErrorCode::IdempotencyKeyReused);
+    let other = app.receive_at_counter(&reception, input, Some("phieu-0002".into())).await.unwrap();
+    assert_ne!(other.id, a.id);
+    assert!(other.code.unwrap().ends_with("-0002"));
+
+    let d = act(&app, &reception, &a, "start_processing", None).await.unwrap();
+    act(&app, &reception, &d, "withdraw", None).await.unwrap();
+    let timeline = app.dossier_timeline(&reception.principal, a.id).await.unwrap();
+    let steps: Vec<(Option<Status>, Option<Status>)> = timeline.iter().map(|t| (t.from, t.to)).collect();
+    assert_eq!(
+        steps,
+        [
+            (Some(Status::Draft), Some(Status::Accepted)),
+            (Some(Status::Accepted), Some(Status::Processing)),
+            (Some(Status::Processing), Some(Status::Withdrawn))
+        ]
+    );
+    assert!(timeline.iter().all(|t| t.actor_kind == "officer" && t.actor_unit.as_deref() == Some("c20410")));
 }

@@ -38,5 +38,6 @@ mod dossier_cases {
         online_submission_is_checked_by_reception_and_may_be_refused,
         bad_receptions_change_nothing,
         concurrent_actions_and_receptions,
+        idempotent_submissions_and_the_timeline,
     );
 }

@@ -237,7 +237,9 @@ async fn job_worker(app: App, every: Duration, mut stop: watch::Receiver<bool>) 
 async fn sweeper(app: App, every: Duration, mut stop: watch::Receiver<bool>) {
     loop {
         match app.sweep().await {
-            Ok(report) if report.sessions_removed + report.jobs_requeued > 0 => tracing::info!(?report, "sweep"),
+            Ok(report) if report.sessions_removed + report.jobs_requeued + report.idempotency_keys_removed > 0 => {
+                tracing::info!(?report, "sweep")
+            }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "sweep failed"),
         }

@@ -37,3 +37,14 @@ create table dossier_sequences (
     last_value bigint not null,
     primary key (agency_code, day)
 );
+
+-- idempotency keys of submissions: the same key and body return the same dossier; kept at least 24 hours.
+create table idempotency_keys (
+    principal text not null,
+    key text not null,
+    request_hash text not null,
+    dossier_id uuid not null references dossiers (id),
+    created_at timestamptz not null,
+    primary key (principal, key)
+);
+create index idempotency_keys_created on idempotency_keys (created_at);
