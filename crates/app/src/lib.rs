@@ -59,6 +59,7 @@ pub struct App {
     jobs: jobs::Registry,
     throttle: accounts::LoginThrottle,
     calendar: Arc<RwLock<Arc<calendar::CalendarState>>>,
+    procedures: catalogue::VersionCache,
 }
 
 impl App {
@@ -72,6 +73,7 @@ impl App {
             jobs: jobs::Registry::default(),
             throttle: accounts::LoginThrottle::default(),
             calendar: Arc::new(RwLock::new(Arc::new(calendar::CalendarState::generated_only()?))),
+            procedures: catalogue::VersionCache::default(),
         };
         app.reload_tree().await?;
         app.reload_calendar().await?;

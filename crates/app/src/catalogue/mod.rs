@@ -248,6 +248,30 @@ pub struct CatalogueResults {
     pub per_page: u32,
 }
 
+/// Decoded procedure versions by (code, version). Versions never change once stored, so entries never go stale;
+/// the cache is emptied when it grows past [`VersionCache::CAPACITY`].
+#[derive(Clone, Default)]
+pub struct VersionCache(std::sync::Arc<std::sync::RwLock<HashMap<(String, i64), std::sync::Arc<Procedure>>>>);
+
+impl VersionCache {
+    /// Most versions kept.
+    pub const CAPACITY: usize = 4096;
+
+    fn get(&self, code: &str, version: i64) -> Option<std::sync::Arc<Procedure>> {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).get(&(code.to_owned(), version)).cloned()
+    }
+
+    fn put(&self, code: &str, version: i64, p: Procedure) -> std::sync::Arc<Procedure> {
+        let p = std::sync::Arc::new(p);
+        let mut map = self.0.write().unwrap_or_else(|e| e.into_inner());
+        if map.len() >= Self::CAPACITY {
+            map.clear();
+        }
+        map.insert((code.to_owned(), version), p.clone());
+        p
+    }
+}
+
 /// Procedures an import writes per statement batch.
 const FLUSH_EVERY: usize = 200;
 
@@ -536,13 +560,19 @@ impl App {
                 }
             },
         };
-        let record = store::version(&mut tx, code, wanted).await?.ok_or_else(not_found)?;
+        let procedure = match self.procedures.get(code, wanted) {
+            Some(p) => p,
+            None => {
+                let record = store::version(&mut tx, code, wanted).await?.ok_or_else(not_found)?;
+                self.procedures.put(code, wanted, decode(record)?)
+            }
+        };
         tx.commit().await?;
         Ok(StoredProcedure {
-            version: record.version,
+            version: wanted,
             latest_version: head.latest_version,
             published_version: public_version,
-            procedure: decode(record)?,
+            procedure: (*procedure).clone(),
         })
     }
 
