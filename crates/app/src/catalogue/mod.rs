@@ -251,7 +251,9 @@ pub struct CatalogueResults {
 /// Decoded procedure versions by (code, version). Versions never change once stored, so entries never go stale;
 /// the cache is emptied when it grows past [`VersionCache::CAPACITY`].
 #[derive(Clone, Default)]
-pub struct VersionCache(std::sync::Arc<std::sync::RwLock<HashMap<(String, i64), std::sync::Arc<Procedure>>>>);
+pub struct VersionCache(std::sync::Arc<std::sync::RwLock<VersionMap>>);
+
+type VersionMap = HashMap<(String, i64), std::sync::Arc<Procedure>>;
 
 impl VersionCache {
     /// Most versions kept.

@@ -2,6 +2,7 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod dossiers;
 pub mod health;
 pub mod jobs;
 pub mod officers;
@@ -29,6 +30,7 @@ use crate::state::AppState;
         (name = "jobs", description = "Công việc nền"),
         (name = "calendar", description = "Lịch làm việc, ngày nghỉ và hạn giải quyết"),
         (name = "catalogue", description = "Danh mục thủ tục hành chính, tờ khai điện tử và rà soát"),
+        (name = "dossiers", description = "Hồ sơ thủ tục hành chính: tiếp nhận, xử lý và trả kết quả"),
         (name = "health", description = "Giám sát vận hành"),
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField))
@@ -61,4 +63,8 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(catalogue::decide))
         .routes(routes!(catalogue::review))
         .routes(routes!(catalogue::export))
+        .routes(routes!(dossiers::list, dossiers::create))
+        .routes(routes!(dossiers::get))
+        .routes(routes!(dossiers::timeline))
+        .routes(routes!(dossiers::act))
 }

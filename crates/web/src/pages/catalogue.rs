@@ -75,7 +75,7 @@ pub fn by_name(units: &mut [&Unit]) {
     units.sort_by_cached_key(|u| motcua_domain::text::fold(&u.name));
 }
 
-fn unit_groups(tree: &UnitTree, today: NaiveDate, selected: &str) -> Vec<ChoiceGroup> {
+pub(crate) fn unit_groups(tree: &UnitTree, today: NaiveDate, selected: &str) -> Vec<ChoiceGroup> {
     let choice =
         |u: &Unit| Choice { value: u.id.to_string(), label: u.name.clone(), selected: u.id.as_str() == selected };
     let mut groups = Vec::new();

@@ -22,39 +22,40 @@ use crate::state::AppState;
 use crate::view::{Portal, date_vi};
 
 /// The form field carrying the case: not a schema key, as field keys never contain `-`.
-const CASE: &str = "truong-hop";
+pub(crate) const CASE: &str = "truong-hop";
 
-struct FieldView {
-    key: String,
-    label: String,
+/// One e-form field as the shared template `eform_fields.html` renders it.
+pub(crate) struct FieldView {
+    pub(crate) key: String,
+    pub(crate) label: String,
     /// `input`, `textarea`, `select`, `address` or `file`.
-    control: &'static str,
-    input_type: &'static str,
-    inputmode: &'static str,
-    autocomplete: &'static str,
-    maxlength: String,
-    min: String,
-    max: String,
-    suffix: &'static str,
-    required: bool,
-    help: String,
-    example: String,
-    prefill: Option<String>,
-    value: String,
-    options: Vec<Choice>,
-    provinces: Vec<Choice>,
-    communes: Vec<Choice>,
-    detail: String,
-    error: Option<String>,
+    pub(crate) control: &'static str,
+    pub(crate) input_type: &'static str,
+    pub(crate) inputmode: &'static str,
+    pub(crate) autocomplete: &'static str,
+    pub(crate) maxlength: String,
+    pub(crate) min: String,
+    pub(crate) max: String,
+    pub(crate) suffix: &'static str,
+    pub(crate) required: bool,
+    pub(crate) help: String,
+    pub(crate) example: String,
+    pub(crate) prefill: Option<String>,
+    pub(crate) value: String,
+    pub(crate) options: Vec<Choice>,
+    pub(crate) provinces: Vec<Choice>,
+    pub(crate) communes: Vec<Choice>,
+    pub(crate) detail: String,
+    pub(crate) error: Option<String>,
 }
 
 impl FieldView {
-    fn has_hint(&self) -> bool {
+    pub(crate) fn has_hint(&self) -> bool {
         !self.help.is_empty() || !self.example.is_empty() || self.prefill.is_some()
     }
 
     /// The ids the control is described by: its hint and its error.
-    fn described_by(&self) -> String {
+    pub(crate) fn described_by(&self) -> String {
         let mut ids = Vec::new();
         if self.has_hint() {
             ids.push(format!("f-{}-goi-y", self.key));
@@ -66,10 +67,11 @@ impl FieldView {
     }
 }
 
-struct ErrorLink {
-    anchor: String,
-    label: String,
-    message: String,
+/// A line of an error summary: a link to the bad control.
+pub(crate) struct ErrorLink {
+    pub(crate) anchor: String,
+    pub(crate) label: String,
+    pub(crate) message: String,
 }
 
 #[derive(Template)]
@@ -85,6 +87,7 @@ struct FormPage {
     errors: Vec<ErrorLink>,
     valid: Option<Vec<(String, String)>>,
     notice: Option<String>,
+    refresh_label: &'static str,
 }
 
 fn active_children<'a>(
@@ -210,7 +213,7 @@ fn view(
 }
 
 /// How a cleaned value reads in the confirmation.
-fn shown(field: &Field, clean: &BTreeMap<String, String>, tree: &UnitTree) -> Option<String> {
+pub(crate) fn shown(field: &Field, clean: &BTreeMap<String, String>, tree: &UnitTree) -> Option<String> {
     let name_of = |id: &str| {
         UnitId::parse(id).ok().and_then(|id| tree.get(&id).map(|u| u.name.clone())).unwrap_or_else(|| id.to_owned())
     };
@@ -242,16 +245,8 @@ fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, ou
     let tree = state.app.tree();
     let chosen = case.filter(|c| p.cases.iter().any(|x| x.key == *c));
     let form: Option<&FormSchema> = form_of(p, chosen).ok();
-    let fields: Vec<FieldView> = form
-        .map(|f| f.fields.iter().map(|field| view(field, outcome.values, &outcome.errors, &tree, today)).collect())
-        .unwrap_or_default();
-    let errors = fields
-        .iter()
-        .filter_map(|f| {
-            let anchor = if f.control == "address" { format!("f-{}-province", f.key) } else { format!("f-{}", f.key) };
-            f.error.as_ref().map(|m| ErrorLink { anchor, label: f.label.clone(), message: m.clone() })
-        })
-        .collect();
+    let fields = form.map(|f| field_views(f, outcome.values, &outcome.errors, &tree, today)).unwrap_or_default();
+    let errors = error_links(&fields);
     FormPage {
         portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
         code: p.code.to_string(),
@@ -267,7 +262,30 @@ fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, ou
         errors,
         valid: outcome.valid,
         notice: outcome.notice,
+        refresh_label: "Kiểm tra tờ khai",
     }
+}
+
+/// The fields of a form with the values typed and the errors found, ready for `eform_fields.html`.
+pub(crate) fn field_views(
+    form: &FormSchema,
+    values: &BTreeMap<String, String>,
+    errors: &BTreeMap<String, String>,
+    tree: &UnitTree,
+    today: chrono::NaiveDate,
+) -> Vec<FieldView> {
+    form.fields.iter().map(|field| view(field, values, errors, tree, today)).collect()
+}
+
+/// The error summary of a form: one link per bad field (an address links to its province).
+pub(crate) fn error_links(fields: &[FieldView]) -> Vec<ErrorLink> {
+    fields
+        .iter()
+        .filter_map(|f| {
+            let anchor = if f.control == "address" { format!("f-{}-province", f.key) } else { format!("f-{}", f.key) };
+            f.error.as_ref().map(|m| ErrorLink { anchor, label: f.label.clone(), message: m.clone() })
+        })
+        .collect()
 }
 
 /// Query of the form page.

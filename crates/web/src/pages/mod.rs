@@ -1,11 +1,12 @@
 //! The Vietnamese pages: portal home, the unit tree, the procedure catalogue and its e-forms, officer login and
-//! workspace, and the administrators' pages.
+//! workspace, the officers' dossier pages, and the administrators' pages.
 
 mod calendar;
 mod calendar_edit;
 mod catalogue;
 mod catalogue_admin;
 mod catalogue_review;
+mod dossiers;
 mod eform;
 mod home;
 mod login;
@@ -44,6 +45,12 @@ pub fn routes() -> Router<AppState> {
         .route("/dang-nhap", get(login::form).post(login::submit))
         .route("/dang-xuat", axum::routing::post(login::logout))
         .route("/can-bo", get(workspace::show))
+        .route("/can-bo/tiep-nhan", get(dossiers::start))
+        .route("/can-bo/tiep-nhan/{code}", get(dossiers::reception_form).post(dossiers::receive))
+        .route("/can-bo/ho-so", get(dossiers::inbox))
+        .route("/can-bo/ho-so/{id}", get(dossiers::show))
+        .route("/can-bo/ho-so/{id}/thao-tac", axum::routing::post(dossiers::act))
+        .route("/can-bo/ho-so/{id}/bien-nhan", get(dossiers::receipt))
         .route("/quan-tri/cong-viec", get(workspace::jobs))
         .route("/api/errors", get(home::error_codes))
         .route("/static/app.css", get(stylesheet))

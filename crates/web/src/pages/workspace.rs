@@ -37,6 +37,8 @@ struct Workspace {
     can_view_jobs: bool,
     can_manage_catalogue: bool,
     can_review_catalogue: bool,
+    can_see_dossiers: bool,
+    can_receive: bool,
 }
 
 pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
@@ -69,6 +71,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
     let principal = caller.ctx().principal;
     let can_manage_catalogue = state.app.require_in_home_province(&principal, Action::ManageCatalogue).is_ok();
     let can_review_catalogue = state.app.require_in_home_province(&principal, Action::ReviewCatalogue).is_ok();
+    let (can_see_dossiers, can_receive) = crate::pages::dossiers::dossier_links(&officer);
     render(&Workspace {
         portal: Portal::new(&state.config.portal_name, Some(&officer)),
         unit_name: name_of(&officer.unit_id),
@@ -78,6 +81,8 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
         can_view_jobs,
         can_manage_catalogue,
         can_review_catalogue,
+        can_see_dossiers,
+        can_receive,
     })
 }
 

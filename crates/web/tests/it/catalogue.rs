@@ -14,7 +14,7 @@ use crate::cases::{Reply, app, assert_problem, get, login, post_json, send, urle
 const BIRTH: &str = "1.001193";
 const RESIDENCE: &str = "1.004222";
 
-fn with_token(mut request: Request<Body>, token: &str) -> Request<Body> {
+pub fn with_token(mut request: Request<Body>, token: &str) -> Request<Body> {
     request.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
     request
 }
@@ -32,7 +32,7 @@ fn codes(reply: &Reply) -> Vec<String> {
     reply.json()["items"].as_array().unwrap().iter().map(|i| i["code"].as_str().unwrap().to_owned()).collect()
 }
 
-async fn page_cookie(router: &Router, username: &str) -> String {
+pub async fn page_cookie(router: &Router, username: &str) -> String {
     let request = Request::post("/dang-nhap")
         .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
         .body(Body::from(format!("username={username}&password={DEMO_PASSWORD}")))
@@ -42,11 +42,11 @@ async fn page_cookie(router: &Router, username: &str) -> String {
     reply.headers.get(header::SET_COOKIE).unwrap().to_str().unwrap().split(';').next().unwrap().to_owned()
 }
 
-fn page_get(path: &str, cookie: &str) -> Request<Body> {
+pub fn page_get(path: &str, cookie: &str) -> Request<Body> {
     Request::get(path).header(header::COOKIE, cookie).body(Body::empty()).unwrap()
 }
 
-fn page_post(path: &str, cookie: Option<&str>, body: &str) -> Request<Body> {
+pub fn page_post(path: &str, cookie: Option<&str>, body: &str) -> Request<Body> {
     let mut builder = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
     if let Some(c) = cookie {
         builder = builder.header(header::COOKIE, c);
@@ -54,7 +54,7 @@ fn page_post(path: &str, cookie: Option<&str>, body: &str) -> Request<Body> {
     builder.body(Body::from(body.to_owned())).unwrap()
 }
 
-fn location(reply: &Reply) -> String {
+pub fn location(reply: &Reply) -> String {
     reply.headers.get(header::LOCATION).map(|l| l.to_str().unwrap().to_owned()).unwrap_or_default()
 }
 
@@ -231,7 +231,7 @@ pub async fn form_validation_lists_each_bad_field(db: Db) {
     );
 }
 
-fn valid_birth_values() -> Value {
+pub fn valid_birth_values() -> Value {
     json!({
         "ho_ten_nguoi_yeu_cau": "Trần Thị Mai",
         "so_dinh_danh_nguoi_yeu_cau": "048190001234",

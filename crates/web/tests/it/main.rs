@@ -2,6 +2,7 @@
 
 mod cases;
 mod catalogue;
+mod dossiers;
 
 motcua_testkit::dual_test!(cases:
     api_errors_are_problem_json,
@@ -27,5 +28,14 @@ mod catalogue_cases {
         edits_are_checked_and_errors_located,
         public_pages_show_the_procedure_and_check_its_form,
         admin_pages_edit_publish_and_review,
+    );
+}
+
+mod dossier_cases {
+    use super::dossiers;
+    motcua_testkit::dual_test!(dossiers:
+        counter_reception_over_the_api_is_idempotent,
+        dossier_lifecycle_over_http,
+        officer_pages_receive_and_act,
     );
 }
