@@ -42,6 +42,9 @@ pub struct Applicant {
     pub email: Option<String>,
 }
 
+/// Working days reception has to check a submitted dossier (spec §2.7: "≤ 1 working day").
+pub const RECEPTION_CHECK_WORKING_DAYS: u32 = 1;
+
 /// How long a submission's idempotency key is remembered (at least 24 hours).
 pub const IDEMPOTENCY_KEPT: chrono::Duration = chrono::Duration::hours(48);
 
@@ -387,7 +390,10 @@ impl App {
             form: Json(serde_json::to_value(&form).expect("form serialises")),
             components: Json(serde_json::json!(input.components)),
             deadline: deadline.as_ref().map(|d| Json(serde_json::to_value(d).expect("deadline serialises"))),
-            due_at: deadline.as_ref().map(|d| instant(d.due_original())),
+            due_at: match &deadline {
+                Some(d) => Some(instant(d.due_original())),
+                None => Some(self.reception_check_due(channel, &competent, now)?),
+            },
             supplement_requests: 0,
             apologised: false,
             version: 1,
@@ -427,6 +433,24 @@ impl App {
             }
             (Err(e), _) => Err(e),
         }
+    }
+
+    /// When reception must have checked a submitted dossier: one working day after its deemed reception (spec §2.7,
+    /// `reception_check_sla`), so that no dossier waits without an owner and a due time.
+    fn reception_check_due(
+        &self,
+        channel: ReceptionChannel,
+        unit: &UnitId,
+        now: DateTime<Utc>,
+    ) -> Result<DateTime<Utc>, AppError> {
+        let answer = self.compute_due(crate::calendar::DueRequest {
+            received_at: now,
+            channel,
+            duration: motcua_domain::deadline::Duration::WorkingDays(RECEPTION_CHECK_WORKING_DAYS),
+            mode: None,
+            unit: Some(unit.clone()),
+        })?;
+        Ok(answer.due_at)
     }
 
     /// Starts the statutory clock of an accepted dossier: the deemed reception and the due date from the

@@ -174,7 +174,11 @@ pub async fn online_submission_is_checked_by_reception_and_may_be_refused(db: Db
     assert_eq!((d.status, d.national_status), (Status::Submitted, Some(1)));
     assert_eq!(d.receiving_unit, "c20410");
     assert!(d.code.as_deref().unwrap().starts_with("000.66.60.H17-251201-"));
-    assert_eq!(d.due_at, None, "the clock starts at acceptance");
+    assert_eq!(d.received_at, None, "the statutory clock starts at acceptance…");
+    // …but the reception check has its own deadline: Monday 09:00 online → next working period; one working day.
+    assert_eq!(d.due_at, Some(Utc.with_ymd_and_hms(2025, 12, 2, 10, 0, 0).unwrap()));
+    let queue = app.dossier_queue(&reception.principal, 10).await.unwrap();
+    assert_eq!(queue.iter().map(|q| q.id).collect::<Vec<_>>(), [d.id], "it waits in the ward's queue");
     let accepted = act(&app, &reception, &d, "accept", None).await.unwrap();
     assert_eq!(accepted.status, Status::Accepted);
     assert!(accepted.due_at.is_some());
