@@ -1,0 +1,353 @@
+//! Dossiers: counter reception by officers, the caller's queue, one dossier and its history, and every later action
+//! through the one state machine. Online submission by citizens arrives with their VNeID login.
+
+use std::collections::BTreeMap;
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use motcua_app::dossiers::{ActionRequest, Applicant, DossierView, NewDossier, TimelineEntry};
+use motcua_app::{AppError, ErrorCode};
+use motcua_domain::access::Principal;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+use uuid::Uuid;
+
+use crate::error::ApiError;
+use crate::extract::{AppJson, AppPath, AppQuery, Caller};
+use crate::state::AppState;
+
+/// The header that makes a reception safe to retry.
+pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
+
+/// The applicant (người nộp hồ sơ).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct ApplicantDto {
+    /// Personal ID number (12 digits).
+    pub id_number: String,
+    /// Full name.
+    pub full_name: String,
+    /// Phone, for notices.
+    #[serde(default)]
+    pub phone: Option<String>,
+    /// E-mail, for notices.
+    #[serde(default)]
+    pub email: Option<String>,
+}
+
+impl From<ApplicantDto> for Applicant {
+    fn from(a: ApplicantDto) -> Self {
+        Self { id_number: a.id_number, full_name: a.full_name, phone: a.phone, email: a.email }
+    }
+}
+
+impl From<&Applicant> for ApplicantDto {
+    fn from(a: &Applicant) -> Self {
+        Self {
+            id_number: a.id_number.clone(),
+            full_name: a.full_name.clone(),
+            phone: a.phone.clone(),
+            email: a.email.clone(),
+        }
+    }
+}
+
+/// A dossier received at the counter.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct NewDossierDto {
+    /// Procedure code (mã TTHC); its published version is used and kept with the dossier.
+    pub procedure: String,
+    /// The procedure's case (trường hợp), if it has cases.
+    #[serde(default)]
+    pub case: Option<String>,
+    /// The competent unit, when it is not the receiving officer's unit (e.g. a commune, for a commune-level
+    /// procedure received at a provincial centre).
+    #[serde(default)]
+    pub unit: Option<String>,
+    /// The applicant.
+    pub applicant: ApplicantDto,
+    /// E-form values by field key; an address is three keys: `<key>.province`, `<key>.commune`, `<key>.detail`.
+    #[serde(default)]
+    pub form: BTreeMap<String, String>,
+    /// Keys of the components (thành phần hồ sơ) received; every mandatory one is required.
+    #[serde(default)]
+    pub components: Vec<String>,
+}
+
+impl From<NewDossierDto> for NewDossier {
+    fn from(d: NewDossierDto) -> Self {
+        Self {
+            procedure: d.procedure,
+            case: d.case,
+            unit: d.unit,
+            applicant: d.applicant.into(),
+            form: d.form,
+            components: d.components,
+        }
+    }
+}
+
+/// An action on a dossier.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct ActionDto {
+    /// `accept`, `request_reception_supplement`, `refuse_reception`, `start_processing`, `hand_over`,
+    /// `request_supplement`, `supplement`, `supplement_lapsed`, `request_payment`, `record_payment`,
+    /// `stop_after_review`, `withdraw`, `issue_result`, `return_result` or `apologise`.
+    pub action: String,
+    /// The `version` of the dossier as last read; someone else's change since is a `409 stale_version`.
+    pub expected_version: i64,
+    /// Written reasons: required for refusals, supplement requests, stops and apologies.
+    #[serde(default)]
+    pub reasons: Option<String>,
+    /// For `hand_over`: the unit that takes the dossier.
+    #[serde(default)]
+    pub to_unit: Option<String>,
+    /// For `apologise`: the new appointment, local time (UTC+7), e.g. `2026-12-04T16:00:00`.
+    #[serde(default)]
+    pub new_due: Option<NaiveDateTime>,
+}
+
+impl From<ActionDto> for ActionRequest {
+    fn from(d: ActionDto) -> Self {
+        Self {
+            action: d.action,
+            expected_version: d.expected_version,
+            reasons: d.reasons,
+            to_unit: d.to_unit,
+            new_due: d.new_due,
+        }
+    }
+}
+
+/// A dossier.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct DossierDto {
+    /// Id.
+    pub id: Uuid,
+    /// National dossier code (mã hồ sơ), e.g. `000.66.60.H17-261127-0001`.
+    pub code: Option<String>,
+    /// Internal status: `submitted`, `accepted`, `processing`, `supplement_requested`, `processed`, `returned` …
+    pub status: String,
+    /// The status in Vietnamese, as the national portal names it.
+    pub status_label: String,
+    /// National status code (TrangThaiHoSo, 1–10).
+    pub national_status: Option<u8>,
+    /// Procedure code.
+    pub procedure: String,
+    /// The procedure version the dossier was received under.
+    pub procedure_version: i64,
+    /// `counter`, `postal` or `online`.
+    pub channel: String,
+    /// The unit that received it.
+    pub receiving_unit: String,
+    /// The unit competent to settle it.
+    pub competent_unit: String,
+    /// The unit holding it now.
+    pub owner_unit: String,
+    /// The applicant.
+    pub applicant: ApplicantDto,
+    /// When the statutory clock started (deemed reception).
+    pub received_at: Option<DateTime<Utc>>,
+    /// The appointment: the legal due instant, moved by pauses and re-appointments.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The first appointment, kept for reporting.
+    pub due_original: Option<DateTime<Utc>>,
+    /// Supplement requests made during processing.
+    pub supplement_requests: i64,
+    /// Optimistic version: send it back as `expected_version` with an action.
+    pub version: i64,
+}
+
+/// The text form of a reception channel.
+pub fn channel_str(channel: motcua_domain::calendar::working_time::ReceptionChannel) -> &'static str {
+    use motcua_domain::calendar::working_time::ReceptionChannel;
+    match channel {
+        ReceptionChannel::Counter => "counter",
+        ReceptionChannel::Postal => "postal",
+        ReceptionChannel::Online => "online",
+    }
+}
+
+impl From<&DossierView> for DossierDto {
+    fn from(d: &DossierView) -> Self {
+        Self {
+            id: d.id,
+            code: d.code.clone(),
+            status: d.status.as_str().into(),
+            status_label: d.status.label_vi().into(),
+            national_status: d.national_status,
+            procedure: d.procedure.clone(),
+            procedure_version: d.procedure_version,
+            channel: channel_str(d.channel).into(),
+            receiving_unit: d.receiving_unit.clone(),
+            competent_unit: d.competent_unit.clone(),
+            owner_unit: d.owner_unit.clone(),
+            applicant: ApplicantDto::from(&d.applicant),
+            received_at: d.received_at,
+            due_at: d.due_at,
+            due_original: d.due_original,
+            supplement_requests: d.supplement_requests,
+            version: d.version,
+        }
+    }
+}
+
+/// The `Idempotency-Key` header, if sent.
+fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
+    match headers.get(IDEMPOTENCY_KEY) {
+        None => Ok(None),
+        Some(value) => value.to_str().map(|v| Some(v.to_owned())).map_err(|_| {
+            ApiError(AppError::detailed(ErrorCode::InvalidInput, "Idempotency-Key chỉ gồm ký tự ASCII in được."))
+        }),
+    }
+}
+
+/// Receives a dossier at the counter (officers with the reception role): checked, accepted, coded and given its
+/// appointment in one step; the officer's unit receives. Send an `Idempotency-Key` header to retry safely: the same
+/// key with the same body answers with the dossier it created, with another body `409 idempotency_key_reused`.
+#[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = NewDossierDto,
+    params(("Idempotency-Key" = Option<String>, Header, description = "A key of at most 200 characters, unique per request")),
+    responses(
+        (status = 201, body = DossierDto),
+        (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 409, description = "`idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`errors` lists each bad field: `applicant.*`, `form.<key>`, `components.<key>`", body = crate::error::Problem, content_type = "application/problem+json"),
+    ))]
+pub async fn create(
+    State(state): State<AppState>,
+    caller: Caller,
+    headers: HeaderMap,
+    AppJson(body): AppJson<NewDossierDto>,
+) -> Result<(StatusCode, Json<DossierDto>), ApiError> {
+    let ctx = caller.ctx();
+    if !matches!(ctx.principal, Principal::Officer { .. }) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    let key = idempotency_key(&headers)?;
+    let dossier = state.app.receive_at_counter(&ctx, body.into(), key).await?;
+    Ok((StatusCode::CREATED, Json(DossierDto::from(&dossier))))
+}
+
+/// Query of the queue.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct QueueParams {
+    /// At most this many (1–500, default 100).
+    pub limit: Option<u64>,
+}
+
+/// The open dossiers held by the caller's units (and the units below them), soonest due first.
+#[utoipa::path(get, path = "/api/v1/dossiers", tag = "dossiers", params(QueueParams), responses(
+    (status = 200, body = Vec<DossierDto>),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn list(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppQuery(params): AppQuery<QueueParams>,
+) -> Result<Json<Vec<DossierDto>>, ApiError> {
+    let ctx = caller.ctx();
+    if !matches!(ctx.principal, Principal::Officer { .. }) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    let limit = params.limit.unwrap_or(100).clamp(1, 500);
+    let queue = state.app.dossier_queue(&ctx.principal, limit).await?;
+    Ok(Json(queue.iter().map(DossierDto::from).collect()))
+}
+
+/// One dossier, for an officer whose roles reach one of its units.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}", tag = "dossiers", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = DossierDto),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn get(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+) -> Result<Json<DossierDto>, ApiError> {
+    let dossier = state.app.dossier(&caller.ctx().principal, id).await?;
+    Ok(Json(DossierDto::from(&dossier)))
+}
+
+/// One step of a dossier's history.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TimelineEntryDto {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The action (`receive_at_counter`, `start_processing` …).
+    pub action: Option<String>,
+    /// The action in Vietnamese.
+    pub action_label: Option<String>,
+    /// Status before.
+    pub from: Option<String>,
+    /// Status after.
+    pub to: Option<String>,
+    /// `officer`, `citizen` or `system`.
+    pub actor_kind: String,
+    /// The officer's id or the citizen's ID number.
+    pub actor_id: Option<String>,
+    /// The acting officer's unit.
+    pub actor_unit: Option<String>,
+    /// Written reasons.
+    pub reasons: Option<String>,
+    /// The unit holding the dossier afterwards.
+    pub owner_unit: Option<String>,
+}
+
+impl From<&TimelineEntry> for TimelineEntryDto {
+    fn from(e: &TimelineEntry) -> Self {
+        Self {
+            at: e.at,
+            action: e.action.map(|a| a.as_str().to_owned()),
+            action_label: e.action.map(|a| a.label_vi().to_owned()),
+            from: e.from.map(|s| s.as_str().to_owned()),
+            to: e.to.map(|s| s.as_str().to_owned()),
+            actor_kind: e.actor_kind.clone(),
+            actor_id: e.actor_id.clone(),
+            actor_unit: e.actor_unit.clone(),
+            reasons: e.reasons.clone(),
+            owner_unit: e.owner_unit.clone(),
+        }
+    }
+}
+
+/// The history of a dossier, oldest first.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/timeline", tag = "dossiers", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Vec<TimelineEntryDto>),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn timeline(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+) -> Result<Json<Vec<TimelineEntryDto>>, ApiError> {
+    let entries = state.app.dossier_timeline(&caller.ctx().principal, id).await?;
+    Ok(Json(entries.iter().map(TimelineEntryDto::from).collect()))
+}
+
+/// Takes an action on a dossier. Refusals of the state machine carry its Vietnamese reason in `detail`: `422` for
+/// an action not possible now or missing reasons, `403` for a role that may not take it.
+#[utoipa::path(post, path = "/api/v1/dossiers/{id}/actions", tag = "dossiers", params(("id" = Uuid, Path)), request_body = ActionDto, responses(
+    (status = 200, description = "The dossier in its new state", body = DossierDto),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, description = "`stale_version`: the dossier changed since `expected_version`", body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn act(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(body): AppJson<ActionDto>,
+) -> Result<Json<DossierDto>, ApiError> {
+    let ctx = caller.ctx();
+    if matches!(ctx.principal, Principal::Anonymous) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    let dossier = state.app.act_on_dossier(&ctx, id, body.into()).await?;
+    Ok(Json(DossierDto::from(&dossier)))
+}
