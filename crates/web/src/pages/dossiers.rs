@@ -536,6 +536,7 @@ struct DossierPage {
     competent_unit: String,
     owner_unit: String,
     received_at: String,
+    clock_from: String,
     due_at: String,
     due_original: String,
     standing: Option<(&'static str, &'static str)>,
@@ -567,6 +568,11 @@ fn offered(status: Status, officer: &OfficerView) -> Vec<ActionForm> {
             apologise: a == Action::Apologise,
         })
         .collect()
+}
+
+/// When the dossier was received: its counter reception or its acceptance after the reception check.
+fn reception_time(history: &[TimelineEntry]) -> Option<DateTime<Utc>> {
+    history.iter().find(|e| matches!(e.action, Some(Action::ReceiveAtCounter | Action::Accept))).map(|e| e.at)
 }
 
 /// The names of the officers in a history, as far as the caller may see them (always their own).
@@ -622,6 +628,7 @@ async fn dossier_page(
         .collect();
     let procedure = Names::new(state, caller).name(&d.procedure, d.procedure_version).await;
     let now = state.app.now();
+    let reception = reception_time(&history);
     let show = |t: Option<DateTime<Utc>>| t.as_ref().map(instant_vi).unwrap_or_else(|| "—".into());
     Ok(DossierPage {
         portal: Portal::new(&state.config.portal_name, Some(officer)),
@@ -631,7 +638,8 @@ async fn dossier_page(
         receiving_unit: unit_name(&tree, &d.receiving_unit),
         competent_unit: unit_name(&tree, &d.competent_unit),
         owner_unit: unit_name(&tree, &d.owner_unit),
-        received_at: show(d.received_at),
+        received_at: show(reception),
+        clock_from: show(d.received_at),
         due_at: show(d.due_at),
         due_original: show(d.due_original),
         standing: standing(&d, now),
@@ -745,6 +753,7 @@ struct ReceiptPage {
     procedure: String,
     receiving_unit: String,
     received_at: String,
+    clock_from: String,
     due_at: String,
     components: Vec<ReceivedComponent>,
     officer: String,
@@ -792,7 +801,8 @@ pub async fn receipt(
         portal: Portal::new(&state.config.portal_name, Some(&officer)),
         procedure: procedure.map_or_else(|| d.procedure.clone(), |p| p.name),
         receiving_unit: unit_name(&tree, &d.receiving_unit),
-        received_at: show(d.received_at),
+        received_at: show(reception_time(&history)),
+        clock_from: show(d.received_at),
         due_at: show(d.due_at),
         components,
         officer: receiver,
