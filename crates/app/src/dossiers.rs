@@ -120,28 +120,14 @@ pub struct DossierView {
     pub due_original: Option<DateTime<Utc>>,
     /// Supplement requests made during processing.
     pub supplement_requests: i64,
+    /// Keys of the components received.
+    pub components: Vec<String>,
     /// Optimistic version.
     pub version: i64,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
-}
-
-fn channel_str(c: ReceptionChannel) -> &'static str {
-    match c {
-        ReceptionChannel::Counter => "counter",
-        ReceptionChannel::Postal => "postal",
-        ReceptionChannel::Online => "online",
-    }
-}
-
-fn channel_of(s: &str) -> ReceptionChannel {
-    match s {
-        "counter" => ReceptionChannel::Counter,
-        "postal" => ReceptionChannel::Postal,
-        _ => ReceptionChannel::Online,
-    }
 }
 
 fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
@@ -161,7 +147,7 @@ fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
         national_status: status.national_code(),
         procedure: r.procedure_code.clone(),
         procedure_version: r.procedure_version,
-        channel: channel_of(&r.channel),
+        channel: ReceptionChannel::parse(&r.channel).unwrap_or(ReceptionChannel::Online),
         receiving_unit: r.receiving_unit_id.clone(),
         competent_unit: r.competent_unit_id.clone(),
         owner_unit: r.owner_unit_id.clone(),
@@ -170,6 +156,7 @@ fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
         due_at: r.due_at,
         due_original: deadline.as_ref().map(|d| instant(d.due_original())),
         supplement_requests: r.supplement_requests,
+        components: serde_json::from_value(r.components.0.clone()).unwrap_or_default(),
         version: r.version,
     })
 }
@@ -290,7 +277,7 @@ impl App {
             }
             Some(key) => {
                 let principal = principal_key(&ctx.principal);
-                let body = serde_json::to_string(&(&input, channel_str(channel))).expect("request serialises");
+                let body = serde_json::to_string(&(&input, channel.as_str())).expect("request serialises");
                 let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes()));
                 if let Some(existing) = self.replay(&principal, &key, &hash).await? {
                     return Ok(existing);
@@ -381,7 +368,7 @@ impl App {
             procedure_code: p.code.to_string(),
             procedure_version: stored.version,
             case_key: input.case.clone(),
-            channel: channel_str(channel).into(),
+            channel: channel.as_str().into(),
             receiving_unit_id: receiving.to_string(),
             competent_unit_id: competent.to_string(),
             owner_unit_id: receiving.to_string(),
@@ -581,7 +568,14 @@ impl App {
             AppError::detailed(ErrorCode::InvalidInput, format!("Không tính được thời hạn: {e}."))
         };
         match action {
-            Action::Accept => deadline = Some(self.start_clock(p, channel_of(&record.channel), &competent, now)?),
+            Action::Accept => {
+                deadline = Some(self.start_clock(
+                    p,
+                    ReceptionChannel::parse(&record.channel).unwrap_or(ReceptionChannel::Online),
+                    &competent,
+                    now,
+                )?)
+            }
             Action::StartProcessing => record.owner_unit_id = competent.to_string(),
             Action::HandOver => {
                 let to =

@@ -165,6 +165,22 @@ pub enum ReceptionChannel {
     Online,
 }
 
+impl ReceptionChannel {
+    /// Stable text form (storage, API).
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Counter => "counter",
+            Self::Postal => "postal",
+            Self::Online => "online",
+        }
+    }
+
+    /// Parses the text form.
+    pub fn parse(raw: &str) -> Option<Self> {
+        [Self::Counter, Self::Postal, Self::Online].into_iter().find(|c| c.as_str() == raw)
+    }
+}
+
 /// When an online dossier accepted during office hours is deemed received. Spec §2.6 [P/U].
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -155,18 +155,10 @@ pub struct DossierDto {
     pub due_original: Option<DateTime<Utc>>,
     /// Supplement requests made during processing.
     pub supplement_requests: i64,
+    /// Keys of the components received.
+    pub components: Vec<String>,
     /// Optimistic version: send it back as `expected_version` with an action.
     pub version: i64,
-}
-
-/// The text form of a reception channel.
-pub fn channel_str(channel: motcua_domain::calendar::working_time::ReceptionChannel) -> &'static str {
-    use motcua_domain::calendar::working_time::ReceptionChannel;
-    match channel {
-        ReceptionChannel::Counter => "counter",
-        ReceptionChannel::Postal => "postal",
-        ReceptionChannel::Online => "online",
-    }
 }
 
 impl From<&DossierView> for DossierDto {
@@ -179,7 +171,7 @@ impl From<&DossierView> for DossierDto {
             national_status: d.national_status,
             procedure: d.procedure.clone(),
             procedure_version: d.procedure_version,
-            channel: channel_str(d.channel).into(),
+            channel: d.channel.as_str().into(),
             receiving_unit: d.receiving_unit.clone(),
             competent_unit: d.competent_unit.clone(),
             owner_unit: d.owner_unit.clone(),
@@ -188,6 +180,7 @@ impl From<&DossierView> for DossierDto {
             due_at: d.due_at,
             due_original: d.due_original,
             supplement_requests: d.supplement_requests,
+            components: d.components.clone(),
             version: d.version,
         }
     }

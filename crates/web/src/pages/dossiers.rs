@@ -775,13 +775,13 @@ pub async fn receipt(
         );
     }
     let procedure = Names::new(&state, &caller).procedure(&d.procedure, d.procedure_version).await;
-    // Every mandatory component was checked at reception; the dossier view does not list the optional ones yet.
+    // The components ticked at reception, as the procedure names them.
     let components = procedure
         .as_ref()
         .map(|p| {
             p.components
                 .iter()
-                .filter(|c| c.mandatory)
+                .filter(|c| d.components.contains(&c.key))
                 .map(|c| ReceivedComponent { name: c.name.clone(), form: c.form.label_vi(), quantity: c.quantity })
                 .collect()
         })
