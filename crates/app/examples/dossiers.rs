@@ -7,7 +7,6 @@
 //!
 //! The database must be new. 128 receptions are in flight at once (`--concurrency`).
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -16,7 +15,6 @@ use motcua_app::dossiers::{Applicant, NewDossier};
 use motcua_app::record::Ctx;
 use motcua_app::{App, AppConfig, SystemClock};
 use motcua_domain::access::Principal;
-use motcua_domain::catalogue::FieldType;
 use motcua_storage::{Db, DbOptions};
 
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
@@ -80,27 +78,7 @@ async fn main() {
     app.apply_units(&Ctx::system(), coded).await.expect("agency codes");
     let procedure = "1.001570";
     let p = app.procedure(&Principal::Anonymous, procedure, None).await.unwrap().procedure;
-    let mut form = BTreeMap::new();
-    for f in &p.form_for(None).unwrap().fields {
-        let value = match &f.kind {
-            FieldType::Text { .. } => "Nội dung thử".to_owned(),
-            FieldType::Date => "01/01/2000".into(),
-            FieldType::IdNumber => "048203000001".into(),
-            FieldType::Phone => "0905123456".into(),
-            FieldType::Email => "dan@example.vn".into(),
-            FieldType::Choice { options } => options[0].value.clone(),
-            FieldType::Number { min, .. } => min.unwrap_or(1).max(1).to_string(),
-            FieldType::Money => "50000".into(),
-            FieldType::File => "giay-to.pdf".into(),
-            FieldType::Address => {
-                form.insert(format!("{}.province", f.key), "p48".into());
-                form.insert(format!("{}.commune", f.key), "c20410".into());
-                form.insert(format!("{}.detail", f.key), "12 Trần Phú".into());
-                continue;
-            }
-        };
-        form.insert(f.key.clone(), value);
-    }
+    let form = motcua_app::demo::sample_form_values(p.form_for(None).unwrap(), "048203000001", "p48", "c20410");
     let input = NewDossier {
         procedure: procedure.into(),
         case: None,

@@ -128,3 +128,36 @@ impl App {
         Ok(DemoReport { reference, demo_units, officers_created, calendar, catalogue })
     }
 }
+
+/// Plausible values for every field of an e-form (demo data, benchmarks, the synthetic generator): the applicant's
+/// ID number in ID fields, an address at `commune` of `province`.
+pub fn sample_form_values(
+    form: &motcua_domain::catalogue::FormSchema,
+    id_number: &str,
+    province: &str,
+    commune: &str,
+) -> std::collections::BTreeMap<String, String> {
+    use motcua_domain::catalogue::FieldType;
+    let mut values = std::collections::BTreeMap::new();
+    for f in &form.fields {
+        let value = match &f.kind {
+            FieldType::Text { .. } => "Nội dung thử".to_owned(),
+            FieldType::Date => "01/01/2000".into(),
+            FieldType::IdNumber => id_number.into(),
+            FieldType::Phone => "0905123456".into(),
+            FieldType::Email => "dan@example.vn".into(),
+            FieldType::Choice { options } => options.first().map(|o| o.value.clone()).unwrap_or_default(),
+            FieldType::Number { min, .. } => min.unwrap_or(1).max(1).to_string(),
+            FieldType::Money => "50000".into(),
+            FieldType::File => "giay-to.pdf".into(),
+            FieldType::Address => {
+                values.insert(format!("{}.province", f.key), province.into());
+                values.insert(format!("{}.commune", f.key), commune.into());
+                values.insert(format!("{}.detail", f.key), "12 Trần Phú".into());
+                continue;
+            }
+        };
+        values.insert(f.key.clone(), value);
+    }
+    values
+}

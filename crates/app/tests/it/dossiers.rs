@@ -1,6 +1,5 @@
 //! Dossiers over real storage: counter and online reception, the state machine's paths, codes under concurrency.
 
-use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use chrono::{Duration, TimeZone, Utc};
@@ -10,7 +9,6 @@ use motcua_app::dossiers::{ActionRequest, Applicant, DossierView, NewDossier};
 use motcua_app::record::Ctx;
 use motcua_app::{App, AppConfig, AppError, ErrorCode, ManualClock};
 use motcua_domain::access::Principal;
-use motcua_domain::catalogue::FieldType;
 use motcua_domain::dossier::Status;
 use motcua_storage::Db;
 
@@ -43,27 +41,7 @@ async fn commune_head(app: &App) -> Ctx {
 /// Valid values for every field of the procedure's form, and every mandatory component.
 async fn complete(app: &App, code: &str, applicant_id: &str) -> NewDossier {
     let p = app.procedure(&Principal::Anonymous, code, None).await.unwrap().procedure;
-    let mut form = BTreeMap::new();
-    for f in &p.form_for(None).unwrap().fields {
-        let value = match &f.kind {
-            FieldType::Text { .. } => "Nội dung thử".to_owned(),
-            FieldType::Date => "01/01/2000".into(),
-            FieldType::IdNumber => applicant_id.into(),
-            FieldType::Phone => "0905123456".into(),
-            FieldType::Email => "dan@example.vn".into(),
-            FieldType::Choice { options } => options[0].value.clone(),
-            FieldType::Number { min, .. } => min.unwrap_or(1).max(1).to_string(),
-            FieldType::Money => "50000".into(),
-            FieldType::File => "giay-to.pdf".into(),
-            FieldType::Address => {
-                form.insert(format!("{}.province", f.key), "p48".into());
-                form.insert(format!("{}.commune", f.key), "c20410".into());
-                form.insert(format!("{}.detail", f.key), "12 Trần Phú".into());
-                continue;
-            }
-        };
-        form.insert(f.key.clone(), value);
-    }
+    let form = motcua_app::demo::sample_form_values(p.form_for(None).unwrap(), applicant_id, "p48", "c20410");
     NewDossier {
         procedure: code.into(),
         case: None,
