@@ -111,6 +111,8 @@ test('reception desk: per-field errors, a received dossier with its code and app
     assert.equal(await page.locator('header.site').isVisible(), false, 'the portal header is not printed');
     assert.equal(await page.locator('.receipt').isVisible(), true);
     await page.emulateMedia({ media: 'screen' });
+    const pin = await fact(page, 'Mã tra cứu tình trạng hồ sơ').then((t) => t.slice(0, 6));
+    assert.match(pin, /^\d{6}$/);
 
     // Into processing, from the inbox.
     await page.goto('/can-bo/ho-so');
@@ -122,6 +124,19 @@ test('reception desk: per-field errors, a received dossier with its code and app
     await page.getByRole('status').filter({ hasText: 'Đã thực hiện: Chuyển xử lý. Trạng thái hiện tại: Đang xử lý.' }).waitFor();
     assert.match(await fact(page, 'Trạng thái'), /^Đang xử lý \(mã trạng thái quốc gia 4\)$/);
     await page.getByLabel('Lý do', { exact: false }).first().waitFor();
+    await checkA11y(page);
+
+    // Anyone with the code and the receipt's PIN sees the status, without personal data; a wrong PIN is refused.
+    await page.goto('/tra-cuu-ho-so');
+    await page.getByLabel('Mã hồ sơ').fill(code);
+    await page.getByLabel('4 số cuối điện thoại hoặc mã tra cứu').fill('000000');
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await page.getByRole('alert').filter({ hasText: 'Không tìm thấy hồ sơ' }).waitFor();
+    await page.getByLabel('4 số cuối điện thoại hoặc mã tra cứu').fill(pin);
+    await page.getByRole('button', { name: 'Tra cứu' }).click();
+    await page.getByRole('heading', { level: 2, name: `Hồ sơ ${code}` }).waitFor();
+    await page.getByRole('cell', { name: 'Chuyển xử lý', exact: true }).waitFor();
+    assert.equal(await page.getByText('048203000001').count(), 0, 'no personal data');
     await checkA11y(page);
   });
 });

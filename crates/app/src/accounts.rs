@@ -106,20 +106,21 @@ pub struct GrantInput {
     pub unit_id: String,
 }
 
-/// Counts failed logins per account and pauses an account that fails too often.
+/// Counts failures per key (an account's logins, a dossier code's or a client's status lookups) and pauses a key
+/// that fails too often within a window.
 #[derive(Clone, Default)]
-pub struct LoginThrottle(Arc<Mutex<HashMap<String, FailedLogins>>>);
+pub struct Throttle(Arc<Mutex<HashMap<String, Failures>>>);
 
-/// Failures counted for one account, and when the count started.
-type FailedLogins = (u32, DateTime<Utc>);
+/// Failures counted for one key, and when the count started.
+type Failures = (u32, DateTime<Utc>);
 
-impl LoginThrottle {
-    fn blocked(&self, key: &str, now: DateTime<Utc>, limit: u32, window: chrono::Duration) -> bool {
+impl Throttle {
+    pub(crate) fn blocked(&self, key: &str, now: DateTime<Utc>, limit: u32, window: chrono::Duration) -> bool {
         let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         map.get(key).is_some_and(|(count, since)| *count >= limit && now - *since < window)
     }
 
-    fn failed(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration) {
+    pub(crate) fn failed(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration) {
         let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let entry = map.entry(key.to_owned()).or_insert((0, now));
         if now - entry.1 >= window {

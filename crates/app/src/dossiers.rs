@@ -122,6 +122,8 @@ pub struct DossierView {
     pub supplement_requests: i64,
     /// Keys of the components received.
     pub components: Vec<String>,
+    /// The secret for the public status lookup (printed on the receipt; shown to officers and the applicant).
+    pub lookup_pin: String,
     /// Optimistic version.
     pub version: i64,
 }
@@ -157,6 +159,7 @@ fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
         due_original: deadline.as_ref().map(|d| instant(d.due_original())),
         supplement_requests: r.supplement_requests,
         components: serde_json::from_value(r.components.0.clone()).unwrap_or_default(),
+        lookup_pin: r.lookup_pin.clone(),
         version: r.version,
     })
 }
@@ -374,6 +377,7 @@ impl App {
             owner_unit_id: receiving.to_string(),
             status: status.as_str().into(),
             applicant: Json(serde_json::to_value(&input.applicant).expect("applicant serialises")),
+            lookup_pin: format!("{:06}", rand::random_range(0..1_000_000u32)),
             form: Json(serde_json::to_value(&form).expect("form serialises")),
             components: Json(serde_json::json!(input.components)),
             deadline: deadline.as_ref().map(|d| Json(serde_json::to_value(d).expect("deadline serialises"))),
@@ -487,6 +491,70 @@ impl App {
         idempotency_key: Option<String>,
     ) -> Result<DossierView, AppError> {
         self.new_dossier(ctx, input, ReceptionChannel::Online, idempotency_key).await
+    }
+
+    /// The public status lookup: a dossier code with the last four digits of the applicant's phone or the PIN
+    /// printed on the receipt. Unknown codes and wrong secrets get the same answer; failures are counted per code
+    /// and per client, which are paused after [`LOOKUP_ATTEMPTS`], so codes cannot be enumerated.
+    pub async fn public_status(&self, code: &str, secret: &str, client: &str) -> Result<PublicStatus, AppError> {
+        let now = self.now();
+        let code = code.trim().to_uppercase();
+        let secret: String = secret.chars().filter(|c| !c.is_whitespace()).collect();
+        let keys = [format!("code:{code}"), format!("client:{client}")];
+        if keys.iter().any(|k| self.lookup_throttle.blocked(k, now, LOOKUP_ATTEMPTS, LOOKUP_WINDOW)) {
+            return Err(AppError::detailed(
+                ErrorCode::TooManyAttempts,
+                "Đã tra cứu sai quá nhiều lần; vui lòng thử lại sau 15 phút.",
+            ));
+        }
+        let mut tx = self.db().read().await?;
+        let found = store::by_code(&mut tx, &code).await?;
+        tx.commit().await?;
+        let matches = |r: &DossierRecord| {
+            let phone = r.applicant.0.get("phone").and_then(|p| p.as_str()).unwrap_or("");
+            let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
+            let phone_ok = secret.len() == 4 && digits.len() >= 4 && digits.ends_with(&secret);
+            phone_ok || (secret.len() == 6 && secret == r.lookup_pin)
+        };
+        let Some(record) = found.filter(|r| matches(r)) else {
+            for k in &keys {
+                self.lookup_throttle.failed(k, now, LOOKUP_WINDOW);
+            }
+            return Err(AppError::detailed(
+                ErrorCode::NotFound,
+                "Không tìm thấy hồ sơ với mã và thông tin xác thực đã nhập (4 số cuối điện thoại hoặc mã tra cứu trên giấy tiếp nhận).",
+            ));
+        };
+        let v = view(&record)?;
+        let stored = self.procedure(&Principal::System, &v.procedure, Some(v.procedure_version)).await?;
+        let mut tx = self.db().read().await?;
+        let events = motcua_storage::events::of_subject(&mut tx, "dossier", &record.id.to_string()).await?;
+        tx.commit().await?;
+        let steps = events
+            .iter()
+            .map(|e| {
+                let text = |k: &str| e.payload.0.get(k).and_then(|v| v.as_str()).map(str::to_owned);
+                (
+                    e.occurred_at,
+                    text("action").as_deref().and_then(Action::parse),
+                    text("to").as_deref().and_then(Status::parse),
+                )
+            })
+            .collect();
+        Ok(PublicStatus {
+            code,
+            procedure: v.procedure,
+            procedure_name: stored.procedure.name,
+            status: v.status,
+            national_status: v.national_status,
+            competent_unit: self
+                .tree()
+                .get(&UnitId::parse(&v.competent_unit).map_err(|_| AppError::code(ErrorCode::Internal))?)
+                .map_or(v.competent_unit.clone(), |u| u.name.clone()),
+            received_at: v.received_at,
+            due_at: v.due_at,
+            steps,
+        })
     }
 
     /// The history of a dossier, oldest first, from its events.
@@ -656,6 +724,35 @@ impl App {
         tx.commit().await?;
         rows.iter().map(view).collect()
     }
+}
+
+/// Failed status lookups allowed per dossier code and per client before a pause.
+pub const LOOKUP_ATTEMPTS: u32 = 5;
+
+/// The window and pause of the status-lookup throttle.
+pub const LOOKUP_WINDOW: chrono::Duration = chrono::Duration::minutes(15);
+
+/// What anyone holding a dossier's code and its second factor may see: no personal data.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct PublicStatus {
+    /// The code.
+    pub code: String,
+    /// Procedure code.
+    pub procedure: String,
+    /// Procedure name.
+    pub procedure_name: String,
+    /// Status.
+    pub status: Status,
+    /// National status code.
+    pub national_status: Option<u8>,
+    /// The unit handling it.
+    pub competent_unit: String,
+    /// When the statutory clock started.
+    pub received_at: Option<DateTime<Utc>>,
+    /// The appointment.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The steps: when, which action, which status after.
+    pub steps: Vec<(DateTime<Utc>, Option<Action>, Option<Status>)>,
 }
 
 /// One step of a dossier's history.

@@ -57,7 +57,8 @@ pub struct App {
     tree: Arc<RwLock<Arc<UnitTree>>>,
     config: AppConfig,
     jobs: jobs::Registry,
-    throttle: accounts::LoginThrottle,
+    throttle: accounts::Throttle,
+    lookup_throttle: accounts::Throttle,
     calendar: Arc<RwLock<Arc<calendar::CalendarState>>>,
     procedures: catalogue::VersionCache,
 }
@@ -71,7 +72,8 @@ impl App {
             tree: Arc::new(RwLock::new(Arc::new(UnitTree::default()))),
             config,
             jobs: jobs::Registry::default(),
-            throttle: accounts::LoginThrottle::default(),
+            throttle: accounts::Throttle::default(),
+            lookup_throttle: accounts::Throttle::default(),
             calendar: Arc::new(RwLock::new(Arc::new(calendar::CalendarState::generated_only()?))),
             procedures: catalogue::VersionCache::default(),
         };

@@ -23,6 +23,7 @@ enum Dossiers {
     OwnerUnitId,
     Status,
     Applicant,
+    LookupPin,
     Form,
     Components,
     Deadline,
@@ -70,6 +71,8 @@ pub struct DossierRecord {
     pub status: String,
     /// The applicant.
     pub applicant: Json<serde_json::Value>,
+    /// The secret printed on the receipt for the public status lookup.
+    pub lookup_pin: String,
     /// Cleaned e-form values.
     pub form: Json<serde_json::Value>,
     /// Components received, by key.
@@ -92,7 +95,7 @@ pub struct DossierRecord {
     pub updated_at: DateTime<Utc>,
 }
 
-const COLUMNS: [Dossiers; 22] = [
+const COLUMNS: [Dossiers; 23] = [
     Dossiers::Id,
     Dossiers::ProvinceId,
     Dossiers::Code,
@@ -105,6 +108,7 @@ const COLUMNS: [Dossiers; 22] = [
     Dossiers::OwnerUnitId,
     Dossiers::Status,
     Dossiers::Applicant,
+    Dossiers::LookupPin,
     Dossiers::Form,
     Dossiers::Components,
     Dossiers::Deadline,
@@ -117,7 +121,7 @@ const COLUMNS: [Dossiers; 22] = [
     Dossiers::UpdatedAt,
 ];
 
-fn values(d: &DossierRecord) -> [sea_query::SimpleExpr; 22] {
+fn values(d: &DossierRecord) -> [sea_query::SimpleExpr; 23] {
     [
         d.id.into(),
         d.province_id.clone().into(),
@@ -131,6 +135,7 @@ fn values(d: &DossierRecord) -> [sea_query::SimpleExpr; 22] {
         d.owner_unit_id.clone().into(),
         d.status.clone().into(),
         d.applicant.0.clone().into(),
+        d.lookup_pin.clone().into(),
         d.form.0.clone().into(),
         d.components.0.clone().into(),
         d.deadline.as_ref().map(|j| j.0.clone()).into(),

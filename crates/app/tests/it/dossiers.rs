@@ -274,3 +274,38 @@ pub async fn idempotent_submissions_and_the_timeline(db: Db) {
     );
     assert!(timeline.iter().all(|t| t.actor_kind == "officer" && t.actor_unit.as_deref() == Some("c20410")));
 }
+
+pub async fn public_status_needs_a_second_factor_and_resists_enumeration(db: Db) {
+    let (app, _) = demo_app(db).await;
+    let reception = login(&app, "tiepnhan.hoian").await;
+    let d = app.receive_at_counter(&reception, complete(&app, PROCEDURE, "048203000001").await, None).await.unwrap();
+    let code = d.code.clone().unwrap();
+    // The last four digits of the applicant's phone, or the receipt's PIN.
+    let status = app.public_status(&code, "3456", "10.0.0.1").await.unwrap();
+    assert_eq!((status.status, status.national_status), (Status::Accepted, Some(2)));
+    assert_eq!(status.competent_unit, "Phường Hội An");
+    assert_eq!(status.steps.len(), 1);
+    let by_pin = app.public_status(&code.to_lowercase(), &d.lookup_pin, "10.0.0.1").await.unwrap();
+    assert_eq!(by_pin.code, code);
+    // A wrong secret and an unknown code look the same.
+    let wrong = app.public_status(&code, "0000", "10.0.0.2").await.unwrap_err();
+    let unknown = app.public_status("000.66.60.H17-251201-9999", "3456", "10.0.0.2").await.unwrap_err();
+    assert_eq!(wrong.error_code(), ErrorCode::NotFound);
+    assert_eq!(wrong.message_vi(), unknown.message_vi());
+    // Five failures pause the client, even for a right answer…
+    for _ in 0..3 {
+        let _ = app.public_status("000.66.60.H17-251201-9998", "1111", "10.0.0.2").await;
+    }
+    let paused = app.public_status(&code, "3456", "10.0.0.2").await.unwrap_err();
+    assert_eq!(paused.error_code(), ErrorCode::TooManyAttempts);
+    // …and five failures on one code pause that code for every client.
+    for i in 0..5 {
+        let _ = app.public_status(&code, "9999", &format!("10.0.1.{i}")).await;
+    }
+    let code_paused = app.public_status(&code, "3456", "10.0.0.9").await.unwrap_err();
+    assert_eq!(code_paused.error_code(), ErrorCode::TooManyAttempts);
+    assert_eq!(
+        app.public_status(&code, "3456", "10.0.0.9").await.unwrap_err().error_code(),
+        ErrorCode::TooManyAttempts
+    );
+}

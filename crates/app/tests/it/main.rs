@@ -39,5 +39,6 @@ mod dossier_cases {
         bad_receptions_change_nothing,
         concurrent_actions_and_receptions,
         idempotent_submissions_and_the_timeline,
+        public_status_needs_a_second_factor_and_resists_enumeration,
     );
 }

@@ -15,6 +15,7 @@ create table dossiers (
     status text not null check (status in ('draft', 'submitted', 'reception_supplement', 'not_accepted', 'accepted',
         'processing', 'supplement_requested', 'awaiting_payment', 'withdrawn', 'stopped', 'processed', 'returned')),
     applicant jsonb not null,
+    lookup_pin text not null,
     form jsonb not null,
     components jsonb not null,
     deadline jsonb,

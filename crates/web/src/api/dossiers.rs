@@ -344,3 +344,88 @@ pub async fn act(
     let dossier = state.app.act_on_dossier(&ctx, id, body.into()).await?;
     Ok(Json(DossierDto::from(&dossier)))
 }
+
+/// A public status lookup: the dossier code and a second factor.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct StatusLookupDto {
+    /// The dossier code printed on the receipt.
+    pub code: String,
+    /// The last four digits of the applicant's phone, or the six-digit lookup PIN printed on the receipt.
+    pub secret: String,
+}
+
+/// One public step of a dossier.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStepDto {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// The action, e.g. `accept`.
+    pub action: Option<String>,
+    /// Its Vietnamese label.
+    pub action_label: Option<String>,
+    /// The status after it.
+    pub status: Option<String>,
+}
+
+/// What the public may see of a dossier: no personal data.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PublicStatusDto {
+    /// Dossier code.
+    pub code: String,
+    /// Procedure code and name.
+    pub procedure: String,
+    /// Procedure name.
+    pub procedure_name: String,
+    /// Status.
+    pub status: String,
+    /// Its Vietnamese label.
+    pub status_label: String,
+    /// National status code (1–10).
+    pub national_status: Option<u8>,
+    /// The unit handling it.
+    pub competent_unit: String,
+    /// When the statutory clock started.
+    pub received_at: Option<DateTime<Utc>>,
+    /// The appointment.
+    pub due_at: Option<DateTime<Utc>>,
+    /// The steps so far.
+    pub steps: Vec<PublicStepDto>,
+}
+
+/// Looks up a dossier's status by its code and a second factor (anyone; failures are throttled per code and per
+/// client, and an unknown code looks exactly like a wrong secret).
+#[utoipa::path(post, path = "/api/v1/dossier-status", tag = "dossiers", request_body = StatusLookupDto, responses(
+    (status = 200, body = PublicStatusDto),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 429, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn public_status(
+    State(state): State<AppState>,
+    crate::extract::ClientAddr(peer): crate::extract::ClientAddr,
+    headers: HeaderMap,
+    AppJson(body): AppJson<StatusLookupDto>,
+) -> Result<Json<PublicStatusDto>, ApiError> {
+    let client = crate::api::session::client_info(&headers, peer).ip.unwrap_or_else(|| "unknown".into());
+    let s = state.app.public_status(&body.code, &body.secret, &client).await?;
+    Ok(Json(PublicStatusDto {
+        code: s.code,
+        procedure: s.procedure,
+        procedure_name: s.procedure_name,
+        status: s.status.as_str().into(),
+        status_label: s.status.label_vi().into(),
+        national_status: s.national_status,
+        competent_unit: s.competent_unit,
+        received_at: s.received_at,
+        due_at: s.due_at,
+        steps: s
+            .steps
+            .into_iter()
+            .map(|(at, action, status)| PublicStepDto {
+                at,
+                action: action.map(|a| a.as_str().into()),
+                action_label: action.map(|a| a.label_vi().into()),
+                status: status.map(|s| s.as_str().into()),
+            })
+            .collect(),
+    }))
+}

@@ -67,4 +67,5 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(dossiers::get))
         .routes(routes!(dossiers::timeline))
         .routes(routes!(dossiers::act))
+        .routes(routes!(dossiers::public_status))
 }

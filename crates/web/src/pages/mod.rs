@@ -12,6 +12,7 @@ mod home;
 mod login;
 mod office_hours;
 mod procedure_form;
+mod status_lookup;
 mod units;
 mod workspace;
 
@@ -42,6 +43,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-tri/ra-soat", get(catalogue_review::show).post(catalogue_review::decide))
         .route("/quan-tri/lich/{year}", get(calendar_edit::form).post(calendar_edit::submit))
         .route("/quan-tri/gio-lam-viec/{unit}", get(office_hours::form).post(office_hours::submit))
+        .route("/tra-cuu-ho-so", get(status_lookup::form).post(status_lookup::submit))
         .route("/dang-nhap", get(login::form).post(login::submit))
         .route("/dang-xuat", axum::routing::post(login::logout))
         .route("/can-bo", get(workspace::show))

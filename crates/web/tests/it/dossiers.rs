@@ -430,3 +430,36 @@ pub async fn officer_pages_receive_and_act(db: Db) {
     let cookie_header = Request::get(&dossier).header(header::COOKIE, "motcua_session=x").body(Body::empty()).unwrap();
     assert_eq!(location(&send(&router, cookie_header).await), "/dang-nhap");
 }
+
+pub async fn public_status_lookup_shows_no_personal_data(db: Db) {
+    let (router, _) = app(db).await;
+    let reception = login(&router, "tiepnhan.hoian").await;
+    let d = receive(&router, &reception, &new_dossier("048203000001")).await;
+    let code = d["code"].as_str().unwrap().to_owned();
+    let phone: String =
+        d["applicant"]["phone"].as_str().unwrap().chars().rev().take(4).collect::<Vec<_>>().into_iter().rev().collect();
+    let found =
+        send(&router, post_json("/api/v1/dossier-status", &json!({ "code": code, "secret": phone }), None)).await;
+    assert_eq!(found.status, StatusCode::OK, "{}", found.body);
+    let body = found.json();
+    assert_eq!(body["status"], "accepted");
+    assert_eq!(body["national_status"], 2);
+    let name = d["applicant"]["full_name"].as_str().unwrap();
+    assert!(!found.body.contains(name) && !found.body.contains("048203000001"), "no personal data: {}", found.body);
+    let wrong =
+        send(&router, post_json("/api/v1/dossier-status", &json!({ "code": code, "secret": "0000" }), None)).await;
+    assert_problem(&wrong, 404, "not_found");
+    // The page: a form, then the status with its steps.
+    let page = send(&router, get("/tra-cuu-ho-so")).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Tra cứu tình trạng hồ sơ"));
+    let form = format!("code={}&secret={}", urlencode(&code), phone);
+    let result = send(&router, page_post("/tra-cuu-ho-so", None, &form)).await;
+    assert_eq!(result.status, StatusCode::OK, "{}", result.body);
+    assert!(result.body.contains("Được tiếp nhận") && result.body.contains("Tiếp nhận trực tiếp"), "{}", result.body);
+    assert!(!result.body.contains(name));
+    let refused =
+        send(&router, page_post("/tra-cuu-ho-so", None, &format!("code={}&secret=1234", urlencode(&code)))).await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    assert!(refused.body.contains("Không tìm thấy hồ sơ"));
+}

@@ -37,5 +37,6 @@ mod dossier_cases {
         counter_reception_over_the_api_is_idempotent,
         dossier_lifecycle_over_http,
         officer_pages_receive_and_act,
+        public_status_lookup_shows_no_personal_data,
     );
 }

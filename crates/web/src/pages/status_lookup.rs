@@ -1,0 +1,99 @@
+//! The public status lookup (tra cứu tình trạng hồ sơ): a dossier code and a second factor, no personal data.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use motcua_app::ErrorCode;
+use serde::Deserialize;
+
+use crate::api::session::client_info;
+use crate::error::PageError;
+use crate::extract::{Caller, ClientAddr, PageForm};
+use crate::pages::{render, render_with_status};
+use crate::state::AppState;
+use crate::view::{Portal, instant_vi};
+
+/// One row of the public timeline.
+struct Step {
+    at: String,
+    action: String,
+    status: String,
+}
+
+/// What the page shows of a found dossier.
+struct Found {
+    code: String,
+    procedure: String,
+    status: String,
+    national_status: String,
+    unit: String,
+    received_at: String,
+    due_at: String,
+    steps: Vec<Step>,
+}
+
+#[derive(Template)]
+#[template(path = "status_lookup.html")]
+struct Lookup {
+    portal: Portal,
+    code: String,
+    error: Option<String>,
+    found: Option<Found>,
+}
+
+pub async fn form(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    let portal = Portal::new(&state.config.portal_name, caller.officer.as_ref());
+    render(&Lookup { portal, code: String::new(), error: None, found: None })
+}
+
+#[derive(Deserialize)]
+pub struct LookupForm {
+    code: String,
+    secret: String,
+}
+
+pub async fn submit(
+    State(state): State<AppState>,
+    caller: Caller,
+    ClientAddr(peer): ClientAddr,
+    headers: HeaderMap,
+    PageForm(form): PageForm<LookupForm>,
+) -> Result<Response, PageError> {
+    let portal = Portal::new(&state.config.portal_name, caller.officer.as_ref());
+    let client = client_info(&headers, peer).ip.unwrap_or_else(|| "unknown".into());
+    let code: String = form.code.trim().chars().take(40).collect();
+    match state.app.public_status(&code, &form.secret, &client).await {
+        Ok(s) => {
+            let show =
+                |t: Option<chrono::DateTime<chrono::Utc>>| t.as_ref().map(instant_vi).unwrap_or_else(|| "—".into());
+            let found = Found {
+                code: s.code.clone(),
+                procedure: format!("{} — {}", s.procedure, s.procedure_name),
+                status: s.status.label_vi().into(),
+                national_status: s.national_status.map(|c| c.to_string()).unwrap_or_default(),
+                unit: s.competent_unit.clone(),
+                received_at: show(s.received_at),
+                due_at: show(s.due_at),
+                steps: s
+                    .steps
+                    .iter()
+                    .map(|(at, action, status)| Step {
+                        at: instant_vi(at),
+                        action: action.map(|a| a.label_vi()).unwrap_or("").into(),
+                        status: status.map(|s| s.label_vi()).unwrap_or("").into(),
+                    })
+                    .collect(),
+            };
+            render(&Lookup { portal, code, error: None, found: Some(found) })
+        }
+        Err(e) if matches!(e.error_code(), ErrorCode::NotFound | ErrorCode::TooManyAttempts) => {
+            let status = StatusCode::from_u16(e.error_code().status()).unwrap_or(StatusCode::NOT_FOUND);
+            render_with_status(
+                &Lookup { portal, code, error: Some(e.detail_vi().unwrap_or_default()), found: None },
+                status,
+            )
+        }
+        Err(e) => Err(e.into()),
+    }
+}
