@@ -53,7 +53,8 @@ impl Problem {
     }
 }
 
-fn status_of(code: ErrorCode) -> StatusCode {
+/// The HTTP status of an error code.
+pub(crate) fn status_of(code: ErrorCode) -> StatusCode {
     StatusCode::from_u16(code.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR)
 }
 

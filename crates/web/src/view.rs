@@ -2,6 +2,7 @@
 
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_app::accounts::OfficerView;
+use motcua_domain::unit::{UnitId, UnitTree};
 
 /// What the page frame shows: the portal name and who is logged in.
 #[derive(Debug, Clone, Default)]
@@ -32,4 +33,14 @@ pub fn date_vi(date: &NaiveDate) -> String {
 /// An instant in Vietnam time: 27/11/2026 09:30.
 pub fn instant_vi(instant: &DateTime<Utc>) -> String {
     motcua_domain::time::to_local(*instant).format("%d/%m/%Y %H:%M").to_string()
+}
+
+/// An optional instant in Vietnam time, or a dash when there is none.
+pub fn instant_or_dash(instant: Option<DateTime<Utc>>) -> String {
+    instant.as_ref().map(instant_vi).unwrap_or_else(|| "—".into())
+}
+
+/// A unit's name, or the id itself when the tree does not know it.
+pub fn unit_name(tree: &UnitTree, id: &str) -> String {
+    UnitId::parse(id).ok().and_then(|u| tree.get(&u).map(|u| u.name.clone())).unwrap_or_else(|| id.to_owned())
 }

@@ -6,7 +6,6 @@
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::catalogue::{CatalogueQuery, StoredProcedure, VersionInfo};
 use motcua_app::error::FieldError;
@@ -16,7 +15,7 @@ use motcua_domain::catalogue::{Assurance, FORMAT, Level, Lifecycle, OnlineLevel}
 use serde::Deserialize;
 use serde_json::json;
 
-use crate::error::PageError;
+use crate::error::{PageError, status_of};
 use crate::extract::{Caller, PageForm};
 use crate::pages::catalogue::{Choice, assurance_label, encode};
 use crate::pages::procedure_form::{EditForm, TIME_UNITS, invalid};
@@ -176,7 +175,8 @@ impl EditPage {
         }
     }
 
-    fn with_versions(mut self, history: &[VersionInfo], published: Option<i64>) -> Self {
+    fn with_versions(mut self, history: &[VersionInfo]) -> Self {
+        let published = self.published;
         self.versions = history
             .iter()
             .map(|v| VersionRow {
@@ -215,11 +215,21 @@ async fn newest(state: &AppState, caller: &Caller, code: &str) -> Result<StoredP
     state.app.procedure(&principal, code, Some(stored.latest_version)).await
 }
 
-async fn edit_page(state: &AppState, caller: &Caller, code: &str) -> Result<EditPage, PageError> {
+/// The edit page of a stored procedure: the form as typed (with the version it was based on), else the newest
+/// version, next to the stored versions.
+async fn edit_page(
+    state: &AppState,
+    caller: &Caller,
+    code: &str,
+    typed: Option<EditForm>,
+) -> Result<EditPage, PageError> {
     let stored = newest(state, caller, code).await?;
     let history = state.app.procedure_history(&caller.ctx().principal, code).await?;
-    let form = EditForm::of(&stored.procedure, Some(stored.latest_version))?;
-    Ok(EditPage::new(state, caller, form, Some(&stored)).with_versions(&history, stored.published_version))
+    let form = match typed {
+        Some(form) => EditForm { code: code.to_owned(), ..form },
+        None => EditForm::of(&stored.procedure, Some(stored.latest_version))?,
+    };
+    Ok(EditPage::new(state, caller, form, Some(&stored)).with_versions(&history))
 }
 
 /// Query of the edit page: what just happened.
@@ -239,7 +249,7 @@ pub async fn edit(
     if let Some(login) = require_admin(&state, &caller)? {
         return Ok(login.into_response());
     }
-    let mut page = edit_page(&state, &caller, &code).await?;
+    let mut page = edit_page(&state, &caller, &code, None).await?;
     page.status = match (done.da_luu, done.cong_bo, done.dung) {
         (Some(v), _, _) => {
             Some(format!("Đã lưu bản nháp, phiên bản {v}. Người dân chưa thấy bản nháp cho đến khi công bố."))
@@ -249,10 +259,6 @@ pub async fn edit(
         _ => None,
     };
     render(&page)
-}
-
-fn status_of(error: &AppError) -> StatusCode {
-    StatusCode::from_u16(error.error_code().status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 pub async fn save(
@@ -272,13 +278,8 @@ pub async fn save(
     match outcome {
         Ok(version) => Ok(Redirect::to(&format!("/quan-tri/thu-tuc/{code}?da_luu={version}")).into_response()),
         Err(e) if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::StaleVersion) => {
-            // The form as typed (with the version it was based on), next to the stored versions.
-            let stored = newest(&state, &caller, &code).await?;
-            let history = state.app.procedure_history(&caller.ctx().principal, &code).await?;
-            let page = EditPage::new(&state, &caller, EditForm { code: code.clone(), ..form }, Some(&stored))
-                .with_versions(&history, stored.published_version)
-                .refused(&e);
-            render_with_status(&page, status_of(&e))
+            let page = edit_page(&state, &caller, &code, Some(form)).await?.refused(&e);
+            render_with_status(&page, status_of(e.error_code()))
         }
         Err(e) => Err(e.into()),
     }
@@ -343,7 +344,7 @@ pub async fn create(
         }
         Err(e) if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::StaleVersion) => {
             let page = EditPage::new(&state, &caller, form, None).refused(&e);
-            render_with_status(&page, status_of(&e))
+            render_with_status(&page, status_of(e.error_code()))
         }
         Err(e) => Err(e.into()),
     }
@@ -382,8 +383,8 @@ async fn change_lifecycle(
             Ok(Redirect::to(&format!("/quan-tri/thu-tuc/{code}?{key}={new}")).into_response())
         }
         Err(e) if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::StaleVersion) => {
-            let page = edit_page(&state, &caller, &code).await?.refused(&e);
-            render_with_status(&page, status_of(&e))
+            let page = edit_page(&state, &caller, &code, None).await?.refused(&e);
+            render_with_status(&page, status_of(e.error_code()))
         }
         Err(e) => Err(e.into()),
     }

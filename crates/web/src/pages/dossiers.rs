@@ -18,18 +18,17 @@ use motcua_domain::access::Role;
 use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::status::{actor_may, target};
 use motcua_domain::dossier::{Action, Actor, Clock, Status};
-use motcua_domain::unit::{UnitId, UnitTree};
 use serde::Deserialize;
 use uuid::Uuid;
 
 use crate::api::catalogue::form_of;
-use crate::error::PageError;
+use crate::error::{PageError, status_of};
 use crate::extract::{Caller, PageForm};
 use crate::pages::catalogue::{Choice, ChoiceGroup, encode, unit_groups};
 use crate::pages::eform::{CASE, ErrorLink, FieldView, error_links, field_views};
 use crate::pages::{render, render_with_status};
 use crate::state::AppState;
-use crate::view::{Portal, instant_vi};
+use crate::view::{Portal, instant_or_dash, instant_vi, unit_name};
 
 /// Form keys of the reception desk besides the e-form's (whose keys never contain `-`).
 const ID_NUMBER: &str = "nguoi-nop-so-dinh-danh";
@@ -51,14 +50,6 @@ pub fn dossier_links(officer: &OfficerView) -> (bool, bool) {
     let inbox = officer.grants.iter().any(|g| DOSSIER_ROLES.contains(&g.role));
     let reception = officer.grants.iter().any(|g| g.role == Role::Reception);
     (inbox, reception)
-}
-
-fn unit_name(tree: &UnitTree, id: &str) -> String {
-    UnitId::parse(id).ok().and_then(|u| tree.get(&u).map(|u| u.name.clone())).unwrap_or_else(|| id.to_owned())
-}
-
-fn status_of(error: &AppError) -> StatusCode {
-    StatusCode::from_u16(error.error_code().status()).unwrap_or(StatusCode::UNPROCESSABLE_ENTITY)
 }
 
 /// The appointment's standing: `("quá hạn", "overdue")`, `("sắp đến hạn", "due-soon")` or none, while the clock
@@ -434,9 +425,12 @@ pub async fn receive(
     match state.app.receive_at_counter(&ctx, new_dossier(&code, &values), key).await {
         Ok(d) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?da_tiep_nhan=1", d.id)).into_response()),
         Err(e)
-            if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::Forbidden)
-                || e.error_code() == ErrorCode::IdempotencyKeyReused =>
+            if matches!(
+                e.error_code(),
+                ErrorCode::InvalidInput | ErrorCode::Forbidden | ErrorCode::IdempotencyKeyReused
+            ) =>
         {
+            let status = status_of(e.error_code());
             let typed = match e {
                 AppError::Invalid(errors) => Typed {
                     notice: Some(format!("Chưa tiếp nhận được hồ sơ: có {} thông tin chưa hợp lệ.", errors.len())),
@@ -446,17 +440,9 @@ pub async fn receive(
                 other => Typed { notice: Some(other.message_vi()), errors: Vec::new(), values },
             };
             let page = reception_page(&state, &caller, &stored.procedure, &typed);
-            render_with_status(&page, status_of_refusal(&typed))
+            render_with_status(&page, status)
         }
         Err(e) => Err(e.into()),
-    }
-}
-
-fn status_of_refusal(typed: &Typed) -> StatusCode {
-    match typed.notice.as_deref() {
-        Some(n) if n.starts_with(ErrorCode::Forbidden.title_vi()) => StatusCode::FORBIDDEN,
-        Some(n) if n.starts_with(ErrorCode::IdempotencyKeyReused.title_vi()) => StatusCode::CONFLICT,
-        _ => StatusCode::UNPROCESSABLE_ENTITY,
     }
 }
 
@@ -570,9 +556,9 @@ fn offered(status: Status, officer: &OfficerView) -> Vec<ActionForm> {
         .collect()
 }
 
-/// When the dossier was received: its counter reception or its acceptance after the reception check.
-fn reception_time(history: &[TimelineEntry]) -> Option<DateTime<Utc>> {
-    history.iter().find(|e| matches!(e.action, Some(Action::ReceiveAtCounter | Action::Accept))).map(|e| e.at)
+/// The step that received the dossier: its counter reception or its acceptance after the reception check.
+fn reception(history: &[TimelineEntry]) -> Option<&TimelineEntry> {
+    history.iter().find(|e| matches!(e.action, Some(Action::ReceiveAtCounter | Action::Accept)))
 }
 
 /// The names of the officers in a history, as far as the caller may see them (always their own).
@@ -628,8 +614,6 @@ async fn dossier_page(
         .collect();
     let procedure = Names::new(state, caller).name(&d.procedure, d.procedure_version).await;
     let now = state.app.now();
-    let reception = reception_time(&history);
-    let show = |t: Option<DateTime<Utc>>| t.as_ref().map(instant_vi).unwrap_or_else(|| "—".into());
     Ok(DossierPage {
         portal: Portal::new(&state.config.portal_name, Some(officer)),
         status: d.status.label_vi(),
@@ -638,10 +622,10 @@ async fn dossier_page(
         receiving_unit: unit_name(&tree, &d.receiving_unit),
         competent_unit: unit_name(&tree, &d.competent_unit),
         owner_unit: unit_name(&tree, &d.owner_unit),
-        received_at: show(reception),
-        clock_from: show(d.received_at),
-        due_at: show(d.due_at),
-        due_original: show(d.due_original),
+        received_at: instant_or_dash(reception(&history).map(|e| e.at)),
+        clock_from: instant_or_dash(d.received_at),
+        due_at: instant_or_dash(d.due_at),
+        due_original: instant_or_dash(d.due_original),
         standing: standing(&d, now),
         timeline,
         actions: offered(d.status, officer),
@@ -731,7 +715,7 @@ pub async fn act(
         {
             let mut page = dossier_page(&state, &caller, &officer, id).await?;
             page.error = Some(e.message_vi());
-            render_with_status(&page, status_of(&e))
+            render_with_status(&page, status_of(e.error_code()))
         }
         Err(e) => Err(e.into()),
     }
@@ -788,22 +772,16 @@ pub async fn receipt(
         .unwrap_or_default();
     let history = state.app.dossier_timeline(&caller.ctx().principal, id).await?;
     let names = actor_names(&state, &caller, &officer, &history).await;
-    let receiver = history
-        .iter()
-        .find(|e| matches!(e.action, Some(Action::ReceiveAtCounter | Action::Accept)))
-        .and_then(|e| e.actor_id.as_ref())
-        .and_then(|id| names.get(id))
-        .cloned()
-        .unwrap_or_default();
+    let received = reception(&history);
+    let receiver = received.and_then(|e| e.actor_id.as_ref()).and_then(|id| names.get(id)).cloned().unwrap_or_default();
     let tree = state.app.tree();
-    let show = |t: Option<DateTime<Utc>>| t.as_ref().map(instant_vi).unwrap_or_else(|| "—".into());
     render(&ReceiptPage {
         portal: Portal::new(&state.config.portal_name, Some(&officer)),
         procedure: procedure.map_or_else(|| d.procedure.clone(), |p| p.name),
         receiving_unit: unit_name(&tree, &d.receiving_unit),
-        received_at: show(reception_time(&history)),
-        clock_from: show(d.received_at),
-        due_at: show(d.due_at),
+        received_at: instant_or_dash(received.map(|e| e.at)),
+        clock_from: instant_or_dash(d.received_at),
+        due_at: instant_or_dash(d.due_at),
         components,
         officer: receiver,
         d,

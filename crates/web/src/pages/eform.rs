@@ -19,7 +19,7 @@ use crate::extract::{Caller, PageForm};
 use crate::pages::catalogue::{Choice, by_name, prefill_note, served_provinces};
 use crate::pages::{render, render_with_status};
 use crate::state::AppState;
-use crate::view::{Portal, date_vi};
+use crate::view::{Portal, date_vi, unit_name};
 
 /// The form field carrying the case: not a schema key, as field keys never contain `-`.
 pub(crate) const CASE: &str = "truong-hop";
@@ -214,13 +214,10 @@ fn view(
 
 /// How a cleaned value reads in the confirmation.
 pub(crate) fn shown(field: &Field, clean: &BTreeMap<String, String>, tree: &UnitTree) -> Option<String> {
-    let name_of = |id: &str| {
-        UnitId::parse(id).ok().and_then(|id| tree.get(&id).map(|u| u.name.clone())).unwrap_or_else(|| id.to_owned())
-    };
     if field.kind == FieldType::Address {
         let part = |p: &str| clean.get(&format!("{}.{p}", field.key)).cloned();
         let (detail, commune, province) = (part("detail")?, part("commune")?, part("province")?);
-        return Some(format!("{detail}, {}, {}", name_of(&commune), name_of(&province)));
+        return Some(format!("{detail}, {}, {}", unit_name(tree, &commune), unit_name(tree, &province)));
     }
     let value = clean.get(&field.key)?;
     Some(match &field.kind {

@@ -2,17 +2,17 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::HeaderMap;
 use axum::response::Response;
 use motcua_app::ErrorCode;
 use serde::Deserialize;
 
 use crate::api::session::client_info;
-use crate::error::PageError;
+use crate::error::{PageError, status_of};
 use crate::extract::{Caller, ClientAddr, PageForm};
 use crate::pages::{render, render_with_status};
 use crate::state::AppState;
-use crate::view::{Portal, instant_vi};
+use crate::view::{Portal, instant_or_dash, instant_vi};
 
 /// One row of the public timeline.
 struct Step {
@@ -65,16 +65,14 @@ pub async fn submit(
     let code: String = form.code.trim().chars().take(40).collect();
     match state.app.public_status(&code, &form.secret, &client).await {
         Ok(s) => {
-            let show =
-                |t: Option<chrono::DateTime<chrono::Utc>>| t.as_ref().map(instant_vi).unwrap_or_else(|| "—".into());
             let found = Found {
                 code: s.code.clone(),
                 procedure: format!("{} — {}", s.procedure, s.procedure_name),
                 status: s.status.label_vi().into(),
                 national_status: s.national_status.map(|c| c.to_string()).unwrap_or_default(),
                 unit: s.competent_unit.clone(),
-                received_at: show(s.received_at),
-                due_at: show(s.due_at),
+                received_at: instant_or_dash(s.received_at),
+                due_at: instant_or_dash(s.due_at),
                 steps: s
                     .steps
                     .iter()
@@ -87,13 +85,10 @@ pub async fn submit(
             };
             render(&Lookup { portal, code, error: None, found: Some(found) })
         }
-        Err(e) if matches!(e.error_code(), ErrorCode::NotFound | ErrorCode::TooManyAttempts) => {
-            let status = StatusCode::from_u16(e.error_code().status()).unwrap_or(StatusCode::NOT_FOUND);
-            render_with_status(
-                &Lookup { portal, code, error: Some(e.detail_vi().unwrap_or_default()), found: None },
-                status,
-            )
-        }
+        Err(e) if matches!(e.error_code(), ErrorCode::NotFound | ErrorCode::TooManyAttempts) => render_with_status(
+            &Lookup { portal, code, error: Some(e.detail_vi().unwrap_or_default()), found: None },
+            status_of(e.error_code()),
+        ),
         Err(e) => Err(e.into()),
     }
 }
