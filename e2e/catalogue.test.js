@@ -7,9 +7,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, launch, TEST_TIMEOUT_MS, waitForPath, withPage } from './helpers.js';
+import { checkA11y, field, launch, logIn, TEST_TIMEOUT_MS, waitForPath, withPage } from './helpers.js';
 
-const DEMO_PASSWORD = 'MotCua@2025';
 const BIRTH = '1.001193';
 
 let browser;
@@ -20,14 +19,6 @@ after(async () => {
   await browser?.close();
 });
 
-/**
- * A form control by its label, which ends with the visual required marker “*” on required fields (screen readers
- * get the `required` attribute instead).
- */
-function field(page, label) {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
-}
 
 /** Searches the catalogue from its page. */
 async function search(page, words) {
@@ -133,9 +124,7 @@ test('e-form: every bad field is named next to it, then valid values are confirm
 test('administrator: the catalogue pages, and a finding of the review confirmed', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withPage(browser, 'ra-soat', async (page) => {
     await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill('admin');
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await logIn(page, 'admin');
     await waitForPath(page, '/can-bo');
 
     await page.getByRole('link', { name: 'Quản trị danh mục thủ tục', exact: true }).click();

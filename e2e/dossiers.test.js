@@ -8,9 +8,8 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, launch, TEST_TIMEOUT_MS, waitForPath, withPage } from './helpers.js';
+import { checkA11y, field, launch, logIn, TEST_TIMEOUT_MS, waitForPath, withPage } from './helpers.js';
 
-const DEMO_PASSWORD = 'MotCua@2025';
 /** Temporary suspension of a household business: commune level, one working day. */
 const PROCEDURE = '1.001570';
 /** Phường Hội An receives under the agency code of its centre. */
@@ -24,11 +23,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** A form control by its exact label, which may end with the visual required marker “*”. */
-function field(page, label) {
-  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-  return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
-}
 
 /** The text of the definition that follows a term in a `<dl>`. */
 async function fact(page, term) {
@@ -38,9 +32,7 @@ async function fact(page, term) {
 test('reception desk: per-field errors, a received dossier with its code and appointment, the receipt, processing', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withPage(browser, 'tiep-nhan', async (page) => {
     await page.goto('/dang-nhap');
-    await page.getByLabel('Tên đăng nhập', { exact: true }).fill('tiepnhan.hoian');
-    await page.getByLabel('Mật khẩu', { exact: true }).fill(DEMO_PASSWORD);
-    await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+    await logIn(page, 'tiepnhan.hoian');
     await waitForPath(page, '/can-bo');
 
     await page.getByRole('link', { name: 'Tiếp nhận hồ sơ', exact: true }).click();

@@ -45,6 +45,25 @@ const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** The password of every demo account (`motcua demo`). */
+export const DEMO_PASSWORD = 'MotCua@2025';
+
+/** Fills and submits the login form on the current page (/dang-nhap). */
+export async function logIn(page, username, password = DEMO_PASSWORD) {
+  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
+  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
+  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
+}
+
+/**
+ * A form control by its label, which ends with the visual required marker “*” on required fields (screen readers
+ * get the `required` attribute instead).
+ */
+export function field(page, label) {
+  const escaped = label.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  return page.getByLabel(new RegExp(`^${escaped}( \\*)?$`));
+}
+
 /** Starts headless Debian Chromium. Close it with `browser.close()`. */
 export function launch() {
   return chromium.launch({

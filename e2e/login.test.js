@@ -6,10 +6,9 @@
 
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { checkA11y, launch, TEST_TIMEOUT_MS, waitForPath, withPage } from './helpers.js';
+import { checkA11y, DEMO_PASSWORD, launch, logIn, TEST_TIMEOUT_MS, waitForPath, withPage } from './helpers.js';
 
 const DEMO_USER = 'admin';
-const DEMO_PASSWORD = 'MotCua@2025';
 const DEMO_FULL_NAME = 'Quản trị viên thành phố';
 const WRONG_CREDENTIALS = 'Tên đăng nhập hoặc mật khẩu không đúng';
 
@@ -21,12 +20,6 @@ after(async () => {
   await browser?.close();
 });
 
-/** Fills and submits the login form on /dang-nhap. */
-async function logIn(page, username, password) {
-  await page.getByLabel('Tên đăng nhập', { exact: true }).fill(username);
-  await page.getByLabel('Mật khẩu', { exact: true }).fill(password);
-  await page.getByRole('button', { name: 'Đăng nhập', exact: true }).click();
-}
 
 test('login page: labelled form, wrong password is refused with an alert', { timeout: TEST_TIMEOUT_MS }, async () => {
   await withPage(browser, 'login-failure', async (page) => {

@@ -132,13 +132,21 @@ fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
 }
 
-fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
-    let deadline: Option<Deadline> = r
-        .deadline
+/// The stored deadline of a dossier, once accepted.
+fn deadline_of(r: &DossierRecord) -> Result<Option<Deadline>, AppError> {
+    r.deadline
         .as_ref()
         .map(|j| serde_json::from_value(j.0.clone()))
         .transpose()
-        .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))
+}
+
+fn channel_of(r: &DossierRecord) -> ReceptionChannel {
+    ReceptionChannel::parse(&r.channel).unwrap_or(ReceptionChannel::Online)
+}
+
+fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
+    let deadline = deadline_of(r)?;
     let applicant = serde_json::from_value(r.applicant.0.clone())
         .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
     let status = Status::parse(&r.status).ok_or_else(|| AppError::detailed(ErrorCode::Internal, "bad status"))?;
@@ -149,7 +157,7 @@ fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
         national_status: status.national_code(),
         procedure: r.procedure_code.clone(),
         procedure_version: r.procedure_version,
-        channel: ReceptionChannel::parse(&r.channel).unwrap_or(ReceptionChannel::Online),
+        channel: channel_of(r),
         receiving_unit: r.receiving_unit_id.clone(),
         competent_unit: r.competent_unit_id.clone(),
         owner_unit: r.owner_unit_id.clone(),
@@ -179,7 +187,7 @@ fn competent_unit(
     tree: &UnitTree,
     p: &Procedure,
     requested: Option<&str>,
-    receiving: &UnitId,
+    receiving: Option<&UnitId>,
 ) -> Result<UnitId, AppError> {
     let commune_level = p.levels.contains(&Level::Commune);
     let fits = |u: &UnitId| {
@@ -208,7 +216,7 @@ fn competent_unit(
             Err(invalid("unit", "Đơn vị đã chọn không thực hiện thủ tục này."))
         };
     }
-    if fits(receiving) {
+    if let Some(receiving) = receiving.filter(|r| fits(r)) {
         return Ok(receiving.clone());
     }
     // A department or vertical body named by the procedure.
@@ -231,13 +239,7 @@ impl App {
         match principal {
             Principal::System => Ok(Actor::System),
             Principal::Citizen { id_number } => {
-                let applicant: Applicant = serde_json::from_value(r.applicant.0.clone()).unwrap_or(Applicant {
-                    id_number: String::new(),
-                    full_name: String::new(),
-                    phone: None,
-                    email: None,
-                });
-                if &applicant.id_number == id_number {
+                if r.applicant.0.get("id_number").and_then(|v| v.as_str()) == Some(id_number.as_str()) {
                     Ok(Actor::Applicant)
                 } else {
                     Err(AppError::not_found("hồ sơ"))
@@ -333,9 +335,10 @@ impl App {
             },
             None => BTreeMap::new(),
         };
-        let (receiving, status, action) = match (&ctx.principal, channel) {
+        // Online, the competent unit receives; at the counter, the officer's unit receives and routes.
+        let (receiving, competent, status, action) = match (&ctx.principal, channel) {
             (Principal::Officer { unit, .. }, ReceptionChannel::Counter | ReceptionChannel::Postal) => {
-                (unit.clone(), Status::Accepted, Action::ReceiveAtCounter)
+                (unit.clone(), None, Status::Accepted, Action::ReceiveAtCounter)
             }
             (Principal::Citizen { id_number }, ReceptionChannel::Online) => {
                 if id_number != &input.applicant.id_number {
@@ -344,8 +347,8 @@ impl App {
                         "Người nộp trực tuyến phải là chủ tài khoản đăng nhập.",
                     ));
                 }
-                let competent = competent_unit(&tree, p, input.unit.as_deref(), &UnitId::parse("vn").expect("id"))?;
-                (competent, Status::Submitted, Action::Submit)
+                let competent = competent_unit(&tree, p, input.unit.as_deref(), None)?;
+                (competent.clone(), Some(competent), Status::Submitted, Action::Submit)
             }
             (Principal::Anonymous, _) => return Err(AppError::code(ErrorCode::Unauthenticated)),
             _ => return Err(AppError::code(ErrorCode::Forbidden)),
@@ -353,7 +356,10 @@ impl App {
         if !problems.is_empty() {
             return Err(AppError::Invalid(problems));
         }
-        let competent = competent_unit(&tree, p, input.unit.as_deref(), &receiving)?;
+        let competent = match competent {
+            Some(unit) => unit,
+            None => competent_unit(&tree, p, input.unit.as_deref(), Some(&receiving))?,
+        };
         if action == Action::ReceiveAtCounter {
             let roles = roles_over(&ctx.principal, &tree, &[receiving.as_str()]);
             decide(Status::Draft, action, &Actor::Officer(roles), Facts::default()).map_err(|e| refusal(&e))?;
@@ -509,7 +515,6 @@ impl App {
         }
         let mut tx = self.db().read().await?;
         let found = store::by_code(&mut tx, &code).await?;
-        tx.commit().await?;
         let matches = |r: &DossierRecord| {
             let phone = r.applicant.0.get("phone").and_then(|p| p.as_str()).unwrap_or("");
             let digits: String = phone.chars().filter(char::is_ascii_digit).collect();
@@ -517,6 +522,7 @@ impl App {
             phone_ok || (secret.len() == 6 && secret == r.lookup_pin)
         };
         let Some(record) = found.filter(|r| matches(r)) else {
+            tx.commit().await?;
             for k in &keys {
                 self.lookup_throttle.failed(k, now, LOOKUP_WINDOW);
             }
@@ -525,22 +531,10 @@ impl App {
                 "Không tìm thấy hồ sơ với mã và thông tin xác thực đã nhập (4 số cuối điện thoại hoặc mã tra cứu trên giấy tiếp nhận).",
             ));
         };
+        let steps = Self::timeline_in(&mut tx, record.id).await?.into_iter().map(|t| (t.at, t.action, t.to)).collect();
+        tx.commit().await?;
         let v = view(&record)?;
         let stored = self.procedure(&Principal::System, &v.procedure, Some(v.procedure_version)).await?;
-        let mut tx = self.db().read().await?;
-        let events = motcua_storage::events::of_subject(&mut tx, "dossier", &record.id.to_string()).await?;
-        tx.commit().await?;
-        let steps = events
-            .iter()
-            .map(|e| {
-                let text = |k: &str| e.payload.0.get(k).and_then(|v| v.as_str()).map(str::to_owned);
-                (
-                    e.occurred_at,
-                    text("action").as_deref().and_then(Action::parse),
-                    text("to").as_deref().and_then(Status::parse),
-                )
-            })
-            .collect();
         Ok(PublicStatus {
             code,
             procedure: v.procedure,
@@ -557,12 +551,9 @@ impl App {
         })
     }
 
-    /// The history of a dossier, oldest first, from its events.
-    pub async fn dossier_timeline(&self, principal: &Principal, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
-        self.dossier(principal, id).await?;
-        let mut tx = self.db().read().await?;
-        let events = motcua_storage::events::of_subject(&mut tx, "dossier", &id.to_string()).await?;
-        tx.commit().await?;
+    /// A dossier's history from its events, in the read transaction `tx`.
+    async fn timeline_in(tx: &mut Tx, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
+        let events = motcua_storage::events::of_subject(tx, "dossier", &id.to_string()).await?;
         Ok(events
             .into_iter()
             .map(|e| {
@@ -581,6 +572,16 @@ impl App {
                 }
             })
             .collect())
+    }
+
+    /// The history of a dossier, oldest first, from its events.
+    pub async fn dossier_timeline(&self, principal: &Principal, id: Uuid) -> Result<Vec<TimelineEntry>, AppError> {
+        let mut tx = self.db().read().await?;
+        let record = store::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
+        self.dossier_actor(principal, &record)?;
+        let timeline = Self::timeline_in(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(timeline)
     }
 
     /// One dossier, for its applicant or an officer whose grants reach it.
@@ -624,26 +625,14 @@ impl App {
         let at = local(now);
         let competent = UnitId::parse(&current.competent_unit_id).map_err(|_| AppError::code(ErrorCode::Internal))?;
         let mut record = current.clone();
-        let mut deadline: Option<Deadline> = record
-            .deadline
-            .as_ref()
-            .map(|j| serde_json::from_value(j.0.clone()))
-            .transpose()
-            .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let mut deadline = deadline_of(&record)?;
         let calendar = self.calendar().calendar.clone();
         let (hours, _) = self.office_hours_of(&competent)?;
         let timing = |e: motcua_domain::deadline::DeadlineError| {
             AppError::detailed(ErrorCode::InvalidInput, format!("Không tính được thời hạn: {e}."))
         };
         match action {
-            Action::Accept => {
-                deadline = Some(self.start_clock(
-                    p,
-                    ReceptionChannel::parse(&record.channel).unwrap_or(ReceptionChannel::Online),
-                    &competent,
-                    now,
-                )?)
-            }
+            Action::Accept => deadline = Some(self.start_clock(p, channel_of(&record), &competent, now)?),
             Action::StartProcessing => record.owner_unit_id = competent.to_string(),
             Action::HandOver => {
                 let to =
@@ -711,12 +700,11 @@ impl App {
     pub async fn dossier_queue(&self, principal: &Principal, limit: u64) -> Result<Vec<DossierView>, AppError> {
         let Principal::Officer { grants, .. } = principal else { return Err(AppError::code(ErrorCode::Forbidden)) };
         let tree = self.tree();
-        let mut units: Vec<String> = Vec::new();
-        for g in grants {
-            units.extend(tree.units().filter(|u| tree.is_within(&u.id, &g.unit)).map(|u| u.id.to_string()));
-        }
-        units.sort();
-        units.dedup();
+        let units: Vec<String> = tree
+            .units()
+            .filter(|u| grants.iter().any(|g| tree.is_within(&u.id, &g.unit)))
+            .map(|u| u.id.to_string())
+            .collect();
         let open: Vec<&str> =
             Status::ALL.iter().filter(|s| !s.is_terminal() && **s != Status::Draft).map(|s| s.as_str()).collect();
         let mut tx = self.db().read().await?;
@@ -795,10 +783,7 @@ fn refusal(e: &motcua_domain::dossier::Refusal) -> AppError {
         Refusal::NotYourRole(_) => ErrorCode::Forbidden,
         _ => ErrorCode::InvalidInput,
     };
-    let text = e.to_string();
-    let mut chars = text.chars();
-    let sentence = chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default();
-    AppError::detailed(code, sentence)
+    AppError::detailed(code, motcua_domain::text::sentence(&e.to_string()))
 }
 
 #[allow(clippy::too_many_arguments)]

@@ -41,10 +41,23 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// A message clause as a sentence for people: first letter upper-cased, a full stop at the end
+/// ("bạn không có vai trò" → "Bạn không có vai trò.").
+pub fn sentence(clause: &str) -> String {
+    let mut chars = clause.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    #[test]
+    fn sentences_start_upper_case_and_end_with_a_stop() {
+        assert_eq!(sentence("đã kết thúc"), "Đã kết thúc.");
+        assert_eq!(sentence(""), "");
+    }
 
     #[test]
     fn fold_removes_every_vietnamese_mark_and_folds_d_bar() {
