@@ -128,6 +128,13 @@ pub struct Head {
     pub published_version: Option<i64>,
 }
 
+/// Joins each procedure to its version named by `pointer` (`LatestVersion` or `PublishedVersion`).
+fn version_at(pointer: Procedures) -> sea_query::SimpleExpr {
+    Expr::col((ProcedureVersions::Table, ProcedureVersions::Code))
+        .equals((Procedures::Table, Procedures::Code))
+        .and(Expr::col((ProcedureVersions::Table, ProcedureVersions::Version)).equals((Procedures::Table, pointer)))
+}
+
 /// The head of every procedure, by code.
 pub async fn heads(tx: &mut Tx) -> Result<HashMap<String, Head>, StorageError> {
     let rows: Vec<Head> = tx
@@ -138,15 +145,7 @@ pub async fn heads(tx: &mut Tx) -> Result<HashMap<String, Head>, StorageError> {
                 .column((ProcedureVersions::Table, ProcedureVersions::ContentHash))
                 .column((Procedures::Table, Procedures::PublishedVersion))
                 .from(Procedures::Table)
-                .inner_join(
-                    ProcedureVersions::Table,
-                    Expr::col((ProcedureVersions::Table, ProcedureVersions::Code))
-                        .equals((Procedures::Table, Procedures::Code))
-                        .and(
-                            Expr::col((ProcedureVersions::Table, ProcedureVersions::Version))
-                                .equals((Procedures::Table, Procedures::LatestVersion)),
-                        ),
-                ),
+                .inner_join(ProcedureVersions::Table, version_at(Procedures::LatestVersion)),
         )
         .await?;
     Ok(rows.into_iter().map(|h| (h.code.clone(), h)).collect())
@@ -254,15 +253,7 @@ pub async fn documents(tx: &mut Tx, which: Which) -> Result<Vec<VersionRecord>, 
         Query::select()
             .columns(VERSION.map(|c| (ProcedureVersions::Table, c)))
             .from(Procedures::Table)
-            .inner_join(
-                ProcedureVersions::Table,
-                Expr::col((ProcedureVersions::Table, ProcedureVersions::Code))
-                    .equals((Procedures::Table, Procedures::Code))
-                    .and(
-                        Expr::col((ProcedureVersions::Table, ProcedureVersions::Version))
-                            .equals((Procedures::Table, pointer)),
-                    ),
-            )
+            .inner_join(ProcedureVersions::Table, version_at(pointer))
             .order_by((Procedures::Table, Procedures::Code), Order::Asc),
     )
     .await

@@ -121,6 +121,11 @@ pub fn json_schema() -> String {
     text
 }
 
+/// The canonical JSON of a procedure.
+fn document_of(p: &Procedure) -> Result<serde_json::Value, AppError> {
+    serde_json::to_value(p).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))
+}
+
 /// The hash that decides whether a procedure changed: SHA-256 of its canonical JSON.
 fn content_hash(document: &serde_json::Value) -> String {
     hex::encode(Sha256::digest(document.to_string().as_bytes()))
@@ -149,6 +154,45 @@ fn summary_of(p: &Procedure, latest: i64, published: Option<i64>, now: chrono::D
         latest_version: latest,
         published_version: published,
         updated_at: now,
+    }
+}
+
+/// The summary after appending `version` of `p`: a draft over a published version leaves the public summary
+/// (`kept`, the stored one) as it was.
+fn next_summary(
+    p: &Procedure,
+    version: i64,
+    kept: Option<SummaryRecord>,
+    now: chrono::DateTime<chrono::Utc>,
+) -> SummaryRecord {
+    match (p.lifecycle, kept) {
+        (Lifecycle::Draft, Some(mut kept)) if kept.published_version.is_some() => {
+            kept.latest_version = version;
+            kept.updated_at = now;
+            kept
+        }
+        (Lifecycle::Published, _) => summary_of(p, version, Some(version), now),
+        _ => summary_of(p, version, None, now),
+    }
+}
+
+/// The stored form of `version` of `p`, whose canonical JSON is `document`.
+fn version_of(
+    p: &Procedure,
+    version: i64,
+    document: serde_json::Value,
+    content_hash: String,
+    now: chrono::DateTime<chrono::Utc>,
+) -> VersionRecord {
+    VersionRecord {
+        code: p.code.to_string(),
+        version,
+        lifecycle: p.lifecycle.as_str().into(),
+        effective_from: p.effective_from,
+        effective_to: p.effective_to,
+        content_hash,
+        document: Json(document),
+        created_at: now,
     }
 }
 
@@ -374,8 +418,7 @@ impl App {
                 store::upsert_summaries(&mut tx, &std::mem::take(&mut summaries)).await?;
                 store::insert_versions(&mut tx, &std::mem::take(&mut versions)).await?;
             }
-            let document =
-                serde_json::to_value(&p).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+            let document = document_of(&p)?;
             let hash = content_hash(&document);
             let head = heads.get(p.code.as_str());
             if head.is_some_and(|h| h.content_hash == hash) {
@@ -388,33 +431,15 @@ impl App {
             } else {
                 report.created += 1
             }
-            let previous_published = head.and_then(|h| h.published_version);
-            let published = match p.lifecycle {
-                Lifecycle::Published => Some(version),
-                Lifecycle::Withdrawn => None,
-                Lifecycle::Draft => previous_published,
-            };
-            // A draft over a published version leaves the public summary as it was.
-            if p.lifecycle == Lifecycle::Draft && previous_published.is_some() {
-                let mut kept =
-                    store::head(&mut tx, p.code.as_str()).await?.ok_or(AppError::code(ErrorCode::Internal))?;
-                kept.latest_version = version;
-                kept.updated_at = now;
-                summaries.push(kept);
+            // Only a draft over a published version needs the stored summary (it is kept).
+            let kept = if p.lifecycle == Lifecycle::Draft && head.is_some_and(|h| h.published_version.is_some()) {
+                Some(store::head(&mut tx, p.code.as_str()).await?.ok_or(AppError::code(ErrorCode::Internal))?)
             } else {
-                summaries.push(summary_of(&p, version, published, now));
-            }
+                None
+            };
+            summaries.push(next_summary(&p, version, kept, now));
             changed.push(serde_json::json!({ "code": p.code, "version": version }));
-            versions.push(VersionRecord {
-                code: p.code.to_string(),
-                version,
-                lifecycle: p.lifecycle.as_str().into(),
-                effective_from: p.effective_from,
-                effective_to: p.effective_to,
-                content_hash: hash,
-                document: Json(document),
-                created_at: now,
-            });
+            versions.push(version_of(&p, version, document, hash, now));
         }
         progress(total, total);
         store::upsert_summaries(&mut tx, &summaries).await?;
@@ -672,8 +697,7 @@ impl App {
             ));
         }
         let now = self.now();
-        let document =
-            serde_json::to_value(&procedure).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let document = document_of(&procedure)?;
         let code = procedure.code.to_string();
         let mut tx = self.db().begin_write().await?;
         let head = store::head(&mut tx, &code).await?;
@@ -687,34 +711,9 @@ impl App {
             });
         }
         let version = latest.unwrap_or(0) + 1;
-        let previous_published = head.as_ref().and_then(|h| h.published_version);
-        let summary = match procedure.lifecycle {
-            Lifecycle::Published => summary_of(&procedure, version, Some(version), now),
-            Lifecycle::Withdrawn => summary_of(&procedure, version, None, now),
-            Lifecycle::Draft => match head {
-                Some(mut kept) if previous_published.is_some() => {
-                    kept.latest_version = version;
-                    kept.updated_at = now;
-                    kept
-                }
-                _ => summary_of(&procedure, version, None, now),
-            },
-        };
-        store::upsert_summaries(&mut tx, &[summary]).await?;
-        store::insert_versions(
-            &mut tx,
-            &[VersionRecord {
-                code: code.clone(),
-                version,
-                lifecycle: procedure.lifecycle.as_str().into(),
-                effective_from: procedure.effective_from,
-                effective_to: procedure.effective_to,
-                content_hash: content_hash(&document),
-                document: Json(document),
-                created_at: now,
-            }],
-        )
-        .await?;
+        store::upsert_summaries(&mut tx, &[next_summary(&procedure, version, head, now)]).await?;
+        let hash = content_hash(&document);
+        store::insert_versions(&mut tx, &[version_of(&procedure, version, document, hash, now)]).await?;
         let payload = serde_json::json!({ "version": version, "lifecycle": procedure.lifecycle.as_str() });
         self.catalogue_event(&mut tx, ctx, now, ("procedure", code), action, payload).await?;
         tx.commit().await?;
@@ -761,7 +760,11 @@ impl App {
             _ => "system".to_owned(),
         };
         let head = self.procedure(&ctx.principal, code, None).await?;
-        let current = self.procedure(&ctx.principal, code, Some(head.latest_version)).await?;
+        let current = if head.version == head.latest_version {
+            head
+        } else {
+            self.procedure(&ctx.principal, code, Some(head.latest_version)).await?
+        };
         let papers = abolished_papers(ABOLISHED_PAPERS_TOML)?;
         let known = review::abolished_papers(&current.procedure, &papers)
             .iter()
@@ -805,11 +808,6 @@ pub fn unit_names(tree: &UnitTree, p: &Procedure) -> Vec<(String, String)> {
 pub fn fee_totals(p: &Procedure, date: NaiveDate) -> (i64, i64) {
     use motcua_domain::calendar::working_time::ReceptionChannel;
     (p.fee_total(ReceptionChannel::Counter, date), p.fee_total(ReceptionChannel::Online, date))
-}
-
-/// A map from folded sector names to names, for case- and diacritic-insensitive sector filters.
-pub fn sector_index(sectors: &[(String, i64)]) -> HashMap<String, String> {
-    sectors.iter().map(|(name, _)| (fold(name), name.clone())).collect()
 }
 
 #[cfg(test)]

@@ -202,7 +202,7 @@ const PROCEDURES: Table = Table {
         col("result_paper", "Kết quả bản giấy", Flag, 12),
         col("result_electronic", "Kết quả điện tử", Flag, 12),
         col("result_document_type", "Loại giấy tờ của kết quả", Text, 20),
-        col("online_level", "Mức độ trực tuyến", Kind::Choice(|| keys_of(&ONLINE_LEVELS)), 14),
+        col("online_level", "Mức độ trực tuyến", Kind::Choice(|| keys_of(&OnlineLevel::ALL)), 14),
         col("full_process_eligible", "Đủ điều kiện toàn trình", Flag, 14),
         col("min_assurance", "Mức định danh tối thiểu", Kind::Choice(|| keys_of(&ASSURANCES)), 12),
         col("essential", "Dịch vụ công thiết yếu", Flag, 12),
@@ -211,7 +211,7 @@ const PROCEDURES: Table = Table {
         col("publication_decision", "Quyết định công bố", Text, 18),
         col("publication_decided_on", "Ngày quyết định công bố", Date, 14),
         col("publication_published_on", "Ngày công khai", Date, 14),
-        col("lifecycle", "Trạng thái", Kind::Choice(|| keys_of(&LIFECYCLES)), 12),
+        col("lifecycle", "Trạng thái", Kind::Choice(|| keys_of(&Lifecycle::ALL)), 12),
         req("effective_from", "Ngày có hiệu lực", Date, 14),
         col("effective_to", "Ngày hết hiệu lực", Date, 14),
         col("provenance", "Nguồn gốc số liệu", Lines, 24),
@@ -305,8 +305,6 @@ const FEE_KINDS: [FeeKind; 2] = [FeeKind::Fee, FeeKind::Charge];
 const MODES: [Mode; 2] = [Mode::A, Mode::B];
 const ASSURANCES: [Assurance; 2] = [Assurance::L1, Assurance::L2];
 const ORIGINS: [Origin; 3] = [Origin::Published, Origin::Inferred, Origin::Illustrative];
-const LIFECYCLES: [Lifecycle; 3] = [Lifecycle::Draft, Lifecycle::Published, Lifecycle::Withdrawn];
-const ONLINE_LEVELS: [OnlineLevel; 3] = [OnlineLevel::FullProcess, OnlineLevel::Partial, OnlineLevel::None];
 /// One duration of each unit; the amount is replaced when read.
 const DURATIONS: [Duration; 6] = [
     Duration::WorkingDays(0),
@@ -947,8 +945,13 @@ impl Cells<'_> {
         filled
     }
 
+    /// `get` of a cell that must be filled in; a blank one is reported.
+    fn needed<T>(&mut self, key: &str, get: impl FnOnce(&mut Self, &str) -> Option<T>) -> Option<T> {
+        if self.need(key) { get(self, key) } else { None }
+    }
+
     fn required(&mut self, key: &str) -> Option<String> {
-        if self.need(key) { self.text(key) } else { None }
+        self.needed(key, |c, key| c.text(key))
     }
 
     fn lines(&self, key: &str) -> Vec<String> {
@@ -1100,10 +1103,7 @@ struct Catalogue {
 impl Catalogue {
     /// The procedure a child row belongs to; a code the procedures table lacks is reported.
     fn parent(&self, c: &mut Cells<'_>) -> Option<usize> {
-        if !c.need(PARENT.key) {
-            return None;
-        }
-        let code = c.parsed(PARENT.key, ProcedureCode::parse)?;
+        let code = c.needed(PARENT.key, |c, key| c.parsed(key, ProcedureCode::parse))?;
         match self.codes.get(&code) {
             Some(index) => *index,
             None => {
@@ -1134,7 +1134,7 @@ fn read(
     let mut cat =
         Catalogue { procedures: Vec::new(), codes: HashMap::new(), complete: false, place: source.place(&PROCEDURES) };
     cat.complete = each_row(&PROCEDURES, source, grid(&PROCEDURES), &mut errors, |c| {
-        let code = if c.need("code") { c.parsed("code", ProcedureCode::parse) } else { None };
+        let code = c.needed("code", |c, key| c.parsed(key, ProcedureCode::parse));
         let procedure = read_procedure(c, code.clone());
         let index = procedure.map(|p| {
             cat.procedures.push(p);
@@ -1166,8 +1166,8 @@ fn read(
         let parent = cat.parent(c);
         let step: Option<u32> = c.integer("step");
         let name = c.required("name");
-        let role = if c.need("role") { c.parsed("role", |raw| pick(&Role::ALL, raw, key_of)) } else { None };
-        let hours = if c.need("hours") { c.integer("hours") } else { None };
+        let role = c.needed("role", |c, key| c.parsed(key, |raw| pick(&Role::ALL, raw, key_of)));
+        let hours = c.needed("hours", Cells::integer);
         if let (Some(i), Some(name), Some(role), Some(hours)) = (parent, name, role, hours) {
             steps.push((i, step.unwrap_or(u32::MAX), WorkflowStep { name, role, hours }));
         }
@@ -1202,15 +1202,15 @@ fn read_procedure(c: &mut Cells<'_>, code: Option<ProcedureCode>) -> Option<Proc
             .unwrap_or(default.pause_on_financial_obligation),
     };
     let result = read_result(c);
-    let online_level = c.choice("online_level", &ONLINE_LEVELS).unwrap_or_default();
+    let online_level = c.choice("online_level", &OnlineLevel::ALL).unwrap_or_default();
     let full_process_eligible = c.flag("full_process_eligible").unwrap_or(false);
     let min_assurance = c.choice("min_assurance", &ASSURANCES).unwrap_or_default();
     let essential = c.flag("essential").unwrap_or(false);
     let interlinked_group = c.text("interlinked_group");
     let legal_basis = c.lines("legal_basis");
     let publication = read_publication(c);
-    let lifecycle = c.choice("lifecycle", &LIFECYCLES).unwrap_or_default();
-    let effective_from = if c.need("effective_from") { c.date("effective_from") } else { None };
+    let lifecycle = c.choice("lifecycle", &Lifecycle::ALL).unwrap_or_default();
+    let effective_from = c.needed("effective_from", Cells::date);
     let effective_to = c.date("effective_to");
     let provenance = c.each_line("provenance", parse_provenance).into_iter().collect();
     let sources = c.lines("sources");
@@ -1311,9 +1311,9 @@ fn read_publication(c: &mut Cells<'_>) -> Option<Publication> {
 fn read_component(c: &mut Cells<'_>) -> Option<Component> {
     let key = c.required("key");
     let name = c.required("name");
-    let form = if c.need("form") { c.choice("form", &PAPER_FORMS) } else { None };
-    let quantity = if c.need("quantity") { c.integer("quantity") } else { None };
-    let mandatory = if c.need("mandatory") { c.flag("mandatory") } else { None };
+    let form = c.needed("form", |c, key| c.choice(key, &PAPER_FORMS));
+    let quantity = c.needed("quantity", Cells::integer);
+    let mandatory = c.needed("mandatory", Cells::flag);
     Some(Component {
         must_digitise: c.flag("must_digitise").unwrap_or(false),
         replaceable_by: c.each_line("replaceable_by", ComponentSource::parse),
@@ -1330,8 +1330,8 @@ fn read_component(c: &mut Cells<'_>) -> Option<Component> {
 fn read_fee(c: &mut Cells<'_>) -> Option<Fee> {
     let code = c.required("code");
     let name = c.required("name");
-    let kind = if c.need("kind") { c.choice("kind", &FEE_KINDS) } else { None };
-    let amount = if c.need("amount") { c.integer("amount") } else { None };
+    let kind = c.needed("kind", |c, key| c.choice(key, &FEE_KINDS));
+    let amount = c.needed("amount", Cells::integer);
     Some(Fee {
         channel_rates: c.each_line("channel_rates", parse_rate),
         exemptions: c.lines("exemptions"),
@@ -1413,7 +1413,7 @@ fn read_field(c: &mut Cells<'_>) -> Option<Field> {
 
 /// The field's type with its parameters; a parameter of another type is refused rather than dropped.
 fn read_field_type(c: &mut Cells<'_>) -> Option<FieldType> {
-    let sample = if c.need("type") { c.parsed("type", |raw| pick(&FIELD_TYPES, raw, type_key)) } else { None };
+    let sample = c.needed("type", |c, key| c.parsed(key, |raw| pick(&FIELD_TYPES, raw, type_key)));
     let max_length = c.integer("max_length");
     let multiline = c.flag("multiline");
     let options = c.each_line("options", parse_option);

@@ -22,6 +22,32 @@ pub enum CodeError {
     Sector(String),
 }
 
+/// `as_str` and the `String` conversions serde goes through (`try_from = "String", into = "String"`) of a code
+/// type whose `parse` checks the format.
+macro_rules! text_conversions {
+    ($ty:ident) => {
+        impl $ty {
+            /// The code as text.
+            pub fn as_str(&self) -> &str {
+                &self.0
+            }
+        }
+
+        impl TryFrom<String> for $ty {
+            type Error = CodeError;
+            fn try_from(value: String) -> Result<Self, Self::Error> {
+                Self::parse(&value)
+            }
+        }
+
+        impl From<$ty> for String {
+            fn from(value: $ty) -> Self {
+                value.0
+            }
+        }
+    };
+}
+
 /// A procedure code (mã TTHC): one digit 1–3, a dot, six digits, e.g. `1.001612`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
@@ -36,29 +62,13 @@ impl ProcedureCode {
         if ok { Ok(Self(raw.to_owned())) } else { Err(CodeError::Procedure(raw.to_owned())) }
     }
 
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-
     /// The service code of this procedure at an implementing agency (spec §2.5).
     pub fn at_agency(&self, agency: &AgencyCode) -> ServiceCode {
         ServiceCode(format!("{}.{}", self.0, agency.as_str()))
     }
 }
 
-impl TryFrom<String> for ProcedureCode {
-    type Error = CodeError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ProcedureCode> for String {
-    fn from(value: ProcedureCode) -> Self {
-        value.0
-    }
-}
+text_conversions!(ProcedureCode);
 
 impl fmt::Display for ProcedureCode {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -92,25 +102,9 @@ impl ServiceCode {
     pub fn agency(&self) -> &str {
         &self.0[9..]
     }
-
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for ServiceCode {
-    type Error = CodeError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<ServiceCode> for String {
-    fn from(value: ServiceCode) -> Self {
-        value.0
-    }
-}
+text_conversions!(ServiceCode);
 
 /// A sector code (mã lĩnh vực), e.g. `G03-GD10`: 1–32 upper-case letters, digits, `-`, `.` or `_`.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -128,25 +122,9 @@ impl SectorCode {
             });
         if ok { Ok(Self(raw.to_owned())) } else { Err(CodeError::Sector(raw.to_owned())) }
     }
-
-    /// The code as text.
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
 }
 
-impl TryFrom<String> for SectorCode {
-    type Error = CodeError;
-    fn try_from(value: String) -> Result<Self, Self::Error> {
-        Self::parse(&value)
-    }
-}
-
-impl From<SectorCode> for String {
-    fn from(value: SectorCode) -> Self {
-        value.0
-    }
-}
+text_conversions!(SectorCode);
 
 /// A string schema with a pattern, for the code types.
 fn pattern_schema(pattern: &str) -> Schema {

@@ -30,6 +30,35 @@ pub use fee::{ChannelRate, Fee, FeeKind};
 pub use form::{Field, FieldType, FormSchema};
 pub use source::{Assurance, ComponentSource, PrefillSource};
 
+/// `ALL`, `as_str` (the stable text form, the serde key), `parse` and `label_vi` of a field-less enum.
+macro_rules! keyed_enum {
+    ($ty:ident { $($variant:ident => $key:literal, $label:literal;)+ }) => {
+        impl $ty {
+            /// All values.
+            pub const ALL: [$ty; [$(stringify!($variant)),+].len()] = [$(Self::$variant),+];
+
+            /// Stable text form.
+            pub fn as_str(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $key,)+
+                }
+            }
+
+            /// Parses the text form.
+            pub fn parse(raw: &str) -> Option<Self> {
+                Self::ALL.into_iter().find(|v| v.as_str() == raw)
+            }
+
+            /// Vietnamese name.
+            pub fn label_vi(self) -> &'static str {
+                match self {
+                    $(Self::$variant => $label,)+
+                }
+            }
+        }
+    };
+}
+
 /// The identifier of the canonical catalogue format (see `docs/catalogue-format.md`).
 pub const FORMAT: &str = "motcua.catalogue/1";
 
@@ -59,30 +88,11 @@ pub enum Lifecycle {
     Withdrawn,
 }
 
-impl Lifecycle {
-    /// Stable text form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Draft => "draft",
-            Self::Published => "published",
-            Self::Withdrawn => "withdrawn",
-        }
-    }
-
-    /// Parses the text form.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::Draft, Self::Published, Self::Withdrawn].into_iter().find(|l| l.as_str() == raw)
-    }
-
-    /// Vietnamese name.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Self::Draft => "Dự thảo",
-            Self::Published => "Đang công khai",
-            Self::Withdrawn => "Đã bãi bỏ, dừng thực hiện",
-        }
-    }
-}
+keyed_enum!(Lifecycle {
+    Draft => "draft", "Dự thảo";
+    Published => "published", "Đang công khai";
+    Withdrawn => "withdrawn", "Đã bãi bỏ, dừng thực hiện";
+});
 
 /// The online service level (NĐ 42/2022/NĐ-CP; levels 1–4 are obsolete).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize, JsonSchema)]
@@ -97,30 +107,11 @@ pub enum OnlineLevel {
     None,
 }
 
-impl OnlineLevel {
-    /// Stable text form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::FullProcess => "full_process",
-            Self::Partial => "partial",
-            Self::None => "none",
-        }
-    }
-
-    /// Parses the text form.
-    pub fn parse(raw: &str) -> Option<Self> {
-        [Self::FullProcess, Self::Partial, Self::None].into_iter().find(|l| l.as_str() == raw)
-    }
-
-    /// Vietnamese name.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Self::FullProcess => "Toàn trình",
-            Self::Partial => "Một phần",
-            Self::None => "Không trực tuyến",
-        }
-    }
-}
+keyed_enum!(OnlineLevel {
+    FullProcess => "full_process", "Toàn trình";
+    Partial => "partial", "Một phần";
+    None => "none", "Không trực tuyến";
+});
 
 /// The level of government that implements a procedure (cấp thực hiện).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
@@ -136,35 +127,12 @@ pub enum Level {
     Vertical,
 }
 
-impl Level {
-    /// All levels.
-    pub const ALL: [Level; 4] = [Self::Ministry, Self::Province, Self::Commune, Self::Vertical];
-
-    /// Stable text form.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Self::Ministry => "ministry",
-            Self::Province => "province",
-            Self::Commune => "commune",
-            Self::Vertical => "vertical",
-        }
-    }
-
-    /// Parses the text form.
-    pub fn parse(raw: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|l| l.as_str() == raw)
-    }
-
-    /// Vietnamese name.
-    pub fn label_vi(self) -> &'static str {
-        match self {
-            Self::Ministry => "Cấp bộ",
-            Self::Province => "Cấp tỉnh",
-            Self::Commune => "Cấp xã",
-            Self::Vertical => "Ngành dọc",
-        }
-    }
-}
+keyed_enum!(Level {
+    Ministry => "ministry", "Cấp bộ";
+    Province => "province", "Cấp tỉnh";
+    Commune => "commune", "Cấp xã";
+    Vertical => "vertical", "Ngành dọc";
+});
 
 /// Who may file (đối tượng thực hiện).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
