@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 
 use super::source::{Assurance, PrefillSource};
 use crate::identity::IdNumber;
-use crate::text::normalize;
+use crate::text::{normalize, sentence};
 
 /// One choice of a choice field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -266,7 +266,7 @@ fn validate_value(kind: &FieldType, raw: &str) -> Result<String, String> {
         FieldType::Date => parse_date(raw)
             .map(|d| d.format("%Y-%m-%d").to_string())
             .ok_or_else(|| "Ngày không hợp lệ; ghi theo dạng ngày/tháng/năm, ví dụ 05/09/2025.".into()),
-        FieldType::IdNumber => IdNumber::parse(raw).map(|id| id.to_string()).map_err(|e| capitalise(&e.to_string())),
+        FieldType::IdNumber => IdNumber::parse(raw).map(|id| id.to_string()).map_err(|e| sentence(&e.to_string())),
         FieldType::Phone => {
             parse_phone(raw).ok_or_else(|| "Số điện thoại không hợp lệ; ví dụ 0905123456 hoặc +84 905 123 456.".into())
         }
@@ -312,11 +312,6 @@ fn validate_value(kind: &FieldType, raw: &str) -> Result<String, String> {
         FieldType::File => Ok(raw.to_owned()),
         FieldType::Address => unreachable!("addresses are validated by their parts"),
     }
-}
-
-fn capitalise(message: &str) -> String {
-    let mut chars = message.chars();
-    chars.next().map(|c| c.to_uppercase().chain(chars).collect::<String>() + ".").unwrap_or_default()
 }
 
 /// Parses `dd/mm/yyyy`, `d/m/yyyy`, `dd-mm-yyyy` or `yyyy-mm-dd`.
