@@ -138,11 +138,21 @@ pub struct SearchQuery {
     trang: Option<String>,
 }
 
+/// The page asked for in a `trang` parameter, from 1.
+pub(crate) fn page_number(trang: Option<&str>) -> u32 {
+    trang.and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).max(1)
+}
+
+/// How many pages `total` results fill, at least one.
+pub(crate) fn page_count(total: i64, per_page: u32) -> u32 {
+    u32::try_from((total + i64::from(per_page) - 1) / i64::from(per_page)).unwrap_or(1).max(1)
+}
+
 fn trimmed(value: &Option<String>) -> String {
     value.as_deref().unwrap_or("").trim().chars().take(200).collect()
 }
 
-fn choices<T: Copy>(
+pub(crate) fn choices<T: Copy>(
     items: &[T],
     value: impl Fn(T) -> &'static str,
     label: impl Fn(T) -> &'static str,
@@ -168,7 +178,7 @@ pub async fn search(
         trimmed(&query.truc_tuyen),
     );
     let essential = query.thiet_yeu.as_deref().is_some_and(|v| !v.is_empty());
-    let page = query.trang.as_deref().and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).max(1);
+    let page = page_number(query.trang.as_deref());
     let some = |s: &String| (!s.is_empty()).then(|| s.clone());
     let catalogue_query = CatalogueQuery {
         q: some(&q),
@@ -200,7 +210,7 @@ pub async fn search(
                 })
                 .collect(),
             r.total,
-            u32::try_from((r.total + i64::from(r.per_page) - 1) / i64::from(r.per_page)).unwrap_or(1).max(1),
+            page_count(r.total, r.per_page),
         ),
         None => (Vec::new(), 0, 1),
     };

@@ -17,7 +17,7 @@ use serde_json::json;
 
 use crate::error::{PageError, status_of};
 use crate::extract::{Caller, PageForm};
-use crate::pages::catalogue::{Choice, assurance_label, encode};
+use crate::pages::catalogue::{Choice, assurance_label, choices, encode, page_count, page_number};
 use crate::pages::procedure_form::{EditForm, TIME_UNITS, invalid};
 use crate::pages::{render, render_with_status};
 use crate::state::AppState;
@@ -70,13 +70,11 @@ pub async fn list(
         return Ok(login.into_response());
     }
     let q: String = query.q.unwrap_or_default().trim().chars().take(200).collect();
-    let page = query.trang.as_deref().and_then(|p| p.trim().parse::<u32>().ok()).unwrap_or(1).max(1);
+    let page = page_number(query.trang.as_deref());
     let search =
         CatalogueQuery { q: (!q.is_empty()).then(|| q.clone()), page: Some(page), ..CatalogueQuery::default() };
     let results = state.app.search_catalogue(&search, true).await?;
-    let pages = u32::try_from((results.total + i64::from(results.per_page) - 1) / i64::from(results.per_page))
-        .unwrap_or(1)
-        .max(1);
+    let pages = page_count(results.total, results.per_page);
     let link = |p: u32| format!("/quan-tri/thu-tuc?q={}&trang={p}", encode(&q));
     let rows = results
         .items
@@ -159,10 +157,12 @@ impl EditPage {
                     selected: *on,
                 })
                 .collect(),
-            online_levels: [OnlineLevel::FullProcess, OnlineLevel::Partial, OnlineLevel::None]
-                .iter()
-                .map(|o| choice(o.as_str(), o.label_vi(), &form.online_level))
-                .collect(),
+            online_levels: choices(
+                &[OnlineLevel::FullProcess, OnlineLevel::Partial, OnlineLevel::None],
+                OnlineLevel::as_str,
+                OnlineLevel::label_vi,
+                &form.online_level,
+            ),
             assurances: [Assurance::L1, Assurance::L2]
                 .iter()
                 .map(|a| choice(&format!("{a:?}"), assurance_label(*a), &form.min_assurance))

@@ -25,7 +25,7 @@ use crate::api::catalogue::form_of;
 use crate::error::{PageError, status_of};
 use crate::extract::{Caller, PageForm};
 use crate::pages::catalogue::{Choice, ChoiceGroup, encode, unit_groups};
-use crate::pages::eform::{CASE, ErrorLink, FieldView, error_links, field_views};
+use crate::pages::eform::{CASE, ErrorLink, FieldView, case_choices, error_links, field_views};
 use crate::pages::{render, render_with_status};
 use crate::state::AppState;
 use crate::view::{Portal, instant_or_dash, instant_vi, unit_name};
@@ -344,11 +344,7 @@ fn reception_page(state: &AppState, caller: &Caller, p: &Procedure, typed: &Type
         code: p.code.to_string(),
         name: p.name.clone(),
         time,
-        cases: p
-            .cases
-            .iter()
-            .map(|c| Choice { value: c.key.clone(), label: c.name.clone(), selected: Some(c.key.as_str()) == case })
-            .collect(),
+        cases: case_choices(p, case),
         case: case.unwrap_or_default().to_owned(),
         units: unit_groups(&tree, today, &get(UNIT)),
         unit_error: error_of("unit"),

@@ -237,6 +237,14 @@ struct Outcome<'a> {
     notice: Option<String>,
 }
 
+/// The cases of a procedure to choose from, `chosen` selected.
+pub(crate) fn case_choices(p: &Procedure, chosen: Option<&str>) -> Vec<Choice> {
+    p.cases
+        .iter()
+        .map(|c| Choice { value: c.key.clone(), label: c.name.clone(), selected: Some(c.key.as_str()) == chosen })
+        .collect()
+}
+
 fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, outcome: Outcome<'_>) -> FormPage {
     let today = motcua_domain::time::local_date(state.app.now());
     let tree = state.app.tree();
@@ -249,11 +257,7 @@ fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, ou
         code: p.code.to_string(),
         name: p.name.clone(),
         title: form.map(|f| f.title.clone()),
-        cases: p
-            .cases
-            .iter()
-            .map(|c| Choice { value: c.key.clone(), label: c.name.clone(), selected: Some(c.key.as_str()) == chosen })
-            .collect(),
+        cases: case_choices(p, chosen),
         case: chosen.unwrap_or_default().to_owned(),
         fields,
         errors,
