@@ -2,7 +2,7 @@
 
 use askama::Template;
 use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode, header};
+use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::ErrorCode;
 use serde::Deserialize;
@@ -58,7 +58,7 @@ pub async fn submit(
                 username: form.username.chars().take(64).collect(),
                 error: Some(code.title_vi()),
             };
-            render_with_status(&page, StatusCode::from_u16(code.status()).unwrap_or(StatusCode::UNAUTHORIZED))
+            render_with_status(&page, crate::error::status_of(code))
         }
         Err(e) => Err(e.into()),
     }
