@@ -131,11 +131,16 @@ fn leap_month_number(offset: i64) -> u32 {
 /// Converts a solar (Gregorian) date to the Vietnamese lunar calendar.
 pub fn to_lunar(date: NaiveDate) -> LunarDate {
     let day_number = jdn(date);
-    let k = ((day_number as f64 - 2415021.076998695) / 29.530588853).floor() as i64;
-    let mut month_start = new_moon_day(k + 1);
-    if month_start > day_number {
-        month_start = new_moon_day(k);
+    // The mean-month estimate can be a month off near a new moon (2062-04-09 fell two months after it): step to
+    // the last new moon on or before the day.
+    let mut k = ((day_number as f64 - 2415021.076998695) / 29.530588853).floor() as i64;
+    while new_moon_day(k + 1) <= day_number {
+        k += 1;
     }
+    while new_moon_day(k) > day_number {
+        k -= 1;
+    }
+    let month_start = new_moon_day(k);
     let solar_year = date.year();
     let mut a11 = lunar_month_11(solar_year);
     let mut b11 = a11;
@@ -300,6 +305,18 @@ mod tests {
             prop_assert!((1..=30).contains(&lunar.day));
             prop_assert!((1..=12).contains(&lunar.month));
             prop_assert_eq!(from_lunar(lunar), Some(date), "{:?}", lunar);
+        }
+    }
+
+    #[test]
+    fn every_day_of_the_supported_range_round_trips() {
+        // Exhaustive: the random round-trip property once found 2062-04-09, whose month estimate was one off.
+        let mut date = d(1900, 1, 31);
+        while date <= d(2199, 12, 31) {
+            let lunar = to_lunar(date);
+            assert!((1..=30).contains(&lunar.day) && (1..=12).contains(&lunar.month), "{date}: {lunar:?}");
+            assert_eq!(from_lunar(lunar), Some(date), "{lunar:?}");
+            date = date.succ_opt().unwrap();
         }
     }
 
