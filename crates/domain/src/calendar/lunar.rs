@@ -131,8 +131,8 @@ fn leap_month_number(offset: i64) -> u32 {
 /// Converts a solar (Gregorian) date to the Vietnamese lunar calendar.
 pub fn to_lunar(date: NaiveDate) -> LunarDate {
     let day_number = jdn(date);
-    // The mean-month estimate can be a month off near a new moon (2062-04-09 fell two months after it): step to
-    // the last new moon on or before the day.
+    // The mean-month estimate can be a month off near a new moon (for 2062-04-09 its new moon fell after the day,
+    // which gave a negative day of the month): step to the last new moon on or before the day.
     let mut k = ((day_number as f64 - 2415021.076998695) / 29.530588853).floor() as i64;
     while new_moon_day(k + 1) <= day_number {
         k += 1;
