@@ -1,0 +1,1 @@
+//! A VNeID-compatible OpenID Connect provider (discovery, authorize, token, JWKS, userinfo).

@@ -1,0 +1,1 @@
+//! A population-registry server with deterministic synthetic citizens.
