@@ -1,0 +1,176 @@
+//! The citizen's side of online filing: the applicant comes from the login (never typed), the procedure's minimum
+//! VNeID level is enforced, and "my dossiers" lists only the citizen's own.
+
+use std::collections::BTreeMap;
+
+use motcua_domain::access::Principal;
+use motcua_storage::{citizens, events};
+
+use super::{Applicant, DossierView, NewDossier, view};
+use crate::App;
+use crate::error::{AppError, ErrorCode};
+use crate::identity::CitizenSession;
+use crate::record::{self, Change, Ctx};
+
+/// The events' subject type of a dossier's provenance record.
+const PROVENANCE_SUBJECT: &str = "dossier_provenance";
+
+/// How many of a citizen's dossiers "my dossiers" shows.
+pub const MY_DOSSIERS_LIMIT: u64 = 200;
+
+/// What a logged-in citizen sends to file online.
+#[derive(Debug, Clone, Default)]
+pub struct OnlineFiling {
+    /// Procedure code.
+    pub procedure: String,
+    /// The procedure's case, if it has cases.
+    pub case: Option<String>,
+    /// The competent unit, when the procedure is implemented by many.
+    pub unit: Option<String>,
+    /// E-form values.
+    pub form: BTreeMap<String, String>,
+    /// Keys of the components attached.
+    pub components: Vec<String>,
+    /// Phone for notices and the status lookup.
+    pub phone: Option<String>,
+    /// E-mail for notices.
+    pub email: Option<String>,
+    /// Where prefilled (locked) form values came from: field key → source (`population.full_name`,
+    /// `identity.id_number`); every other field was declared by the citizen.
+    pub provenance: BTreeMap<String, String>,
+}
+
+impl App {
+    /// Files a dossier online as the logged-in citizen: the applicant's ID number and name are the session's, a
+    /// session below the procedure's minimum assurance level is refused, and the idempotency key makes a double
+    /// submission file once.
+    pub async fn file_online(
+        &self,
+        ctx: &Ctx,
+        session: &CitizenSession,
+        filing: OnlineFiling,
+        idempotency_key: Option<String>,
+    ) -> Result<DossierView, AppError> {
+        if ctx.principal != session.principal() {
+            return Err(AppError::code(ErrorCode::Forbidden));
+        }
+        let stored = self.procedure(&Principal::Anonymous, &filing.procedure, None).await?;
+        self.require_assurance(session, stored.procedure.min_assurance)?;
+        let provenance = filing.provenance.clone();
+        let declared: Vec<String> = filing.form.keys().filter(|k| !provenance.contains_key(*k)).cloned().collect();
+        let input = NewDossier {
+            procedure: filing.procedure,
+            case: filing.case,
+            unit: filing.unit,
+            applicant: Applicant {
+                id_number: session.id_number.clone(),
+                full_name: session.full_name.clone(),
+                phone: filing.phone.filter(|p| !p.trim().is_empty()),
+                email: filing.email.filter(|e| !e.trim().is_empty()),
+            },
+            form: filing.form,
+            components: filing.components,
+        };
+        let dossier = self.submit_online(ctx, input, idempotency_key).await?;
+        self.record_provenance(ctx, &dossier, provenance, declared).await?;
+        Ok(dossier)
+    }
+
+    /// Records which form values came from which source (once per dossier: a replayed submission adds nothing).
+    /// Kept as its own event beside the dossier, since the dossier's form keeps only the schema's fields.
+    async fn record_provenance(
+        &self,
+        ctx: &Ctx,
+        dossier: &DossierView,
+        sources: BTreeMap<String, String>,
+        declared: Vec<String>,
+    ) -> Result<(), AppError> {
+        let subject = dossier.id.to_string();
+        let mut tx = self.db().read().await?;
+        let known = !events::of_subject(&mut tx, PROVENANCE_SUBJECT, &subject).await?.is_empty();
+        tx.commit().await?;
+        if known {
+            return Ok(());
+        }
+        let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
+        let unit = motcua_domain::unit::UnitId::parse(&dossier.competent_unit).ok();
+        let change = Change {
+            subject_type: PROVENANCE_SUBJECT,
+            subject_id: subject,
+            action: "dossier.provenance_recorded",
+            unit,
+            payload: serde_json::json!({ "sources": sources, "declared": declared }),
+        };
+        self.db().write(move |tx| Box::pin(async move { record::event(tx, &tree, now, &ctx, change).await })).await?;
+        Ok(())
+    }
+
+    /// Where the form values of a dossier came from, for its applicant or an officer who may read it: field key →
+    /// source, and the declared fields.
+    pub async fn dossier_provenance(
+        &self,
+        principal: &Principal,
+        id: uuid::Uuid,
+    ) -> Result<(BTreeMap<String, String>, Vec<String>), AppError> {
+        self.dossier(principal, id).await?;
+        let mut tx = self.db().read().await?;
+        let found = events::of_subject(&mut tx, PROVENANCE_SUBJECT, &id.to_string()).await?;
+        tx.commit().await?;
+        let Some(event) = found.into_iter().next() else { return Ok((BTreeMap::new(), Vec::new())) };
+        let p = &event.payload.0;
+        let sources = serde_json::from_value(p["sources"].clone()).unwrap_or_default();
+        let declared = serde_json::from_value(p["declared"].clone()).unwrap_or_default();
+        Ok((sources, declared))
+    }
+
+    /// A logged-in citizen reports that a value the registry filled in is wrong: recorded for the registry's
+    /// keepers (an event), the citizen's form is not changed.
+    pub async fn report_registry_error(
+        &self,
+        ctx: &Ctx,
+        procedure: &str,
+        field: &str,
+        source: &str,
+        note: &str,
+    ) -> Result<(), AppError> {
+        let Principal::Citizen { id_number } = &ctx.principal else {
+            return Err(AppError::code(ErrorCode::Unauthenticated));
+        };
+        let note = motcua_domain::text::normalize(note);
+        if note.chars().count() > 1000 {
+            return Err(AppError::Invalid(vec![crate::error::FieldError::new(
+                "note",
+                "Nội dung báo sai không quá 1000 ký tự.",
+            )]));
+        }
+        let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
+        let change = Change {
+            subject_type: "citizen",
+            subject_id: id_number.clone(),
+            action: "citizen.registry_error_reported",
+            unit: None,
+            payload: serde_json::json!({
+                "procedure": procedure.chars().take(40).collect::<String>(),
+                "field": field.chars().take(100).collect::<String>(),
+                "source": source.chars().take(100).collect::<String>(),
+                "note": note,
+            }),
+        };
+        self.db().write(move |tx| Box::pin(async move { record::event(tx, &tree, now, &ctx, change).await })).await?;
+        Ok(())
+    }
+
+    /// The logged-in citizen's dossiers (as applicant), newest first.
+    pub async fn citizen_dossiers(&self, ctx: &Ctx) -> Result<Vec<DossierView>, AppError> {
+        let Principal::Citizen { id_number } = &ctx.principal else {
+            return Err(AppError::code(match ctx.principal {
+                Principal::Anonymous => ErrorCode::Unauthenticated,
+                _ => ErrorCode::Forbidden,
+            }));
+        };
+        let mut tx = self.db().read().await?;
+        let rows = citizens::dossiers_of_applicant(&mut tx, id_number, MY_DOSSIERS_LIMIT).await?;
+        tx.commit().await?;
+        rows.iter().map(view).collect()
+    }
+}

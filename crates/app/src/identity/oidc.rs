@@ -1,0 +1,275 @@
+//! The OpenID Connect relying party: discovery, the authorization request (code + PKCE S256, nonce, state), the
+//! code exchange and the ID token's verification (signature against the provider's JWKS, issuer, audience, expiry,
+//! nonce), with `openidconnect` over the workspace's reqwest 0.13 client (stack.md pitfall 3: its own default HTTP
+//! client would bring a second reqwest with ring).
+
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use chrono::{DateTime, NaiveDate, Utc};
+use motcua_domain::catalogue::Assurance;
+use openidconnect::core::{
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType, CoreGenderClaim, CoreJsonWebKey,
+    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreRevocableToken,
+    CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
+};
+use openidconnect::{
+    AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken, EmptyExtraTokenFields,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge,
+    PkceCodeVerifier, RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse as _,
+};
+use serde::{Deserialize, Serialize};
+
+use super::IdentityConfig;
+use crate::error::{AppError, ErrorCode};
+
+/// The claim carrying the personal ID number (see docs/identity.md).
+pub const PERSONAL_ID_CLAIM: &str = "personal_id";
+
+/// Claims beyond the standard ones.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct VneidClaims {
+    /// The 12-digit personal ID number.
+    #[serde(rename = "personal_id")]
+    pub personal_id: String,
+}
+
+impl AdditionalClaims for VneidClaims {}
+
+type VneidTokenResponse = StandardTokenResponse<
+    IdTokenFields<
+        VneidClaims,
+        EmptyExtraTokenFields,
+        CoreGenderClaim,
+        CoreJweContentEncryptionAlgorithm,
+        CoreJwsSigningAlgorithm,
+    >,
+    CoreTokenType,
+>;
+
+type VneidClient = Client<
+    VneidClaims,
+    CoreAuthDisplay,
+    CoreGenderClaim,
+    CoreJweContentEncryptionAlgorithm,
+    CoreJsonWebKey,
+    CoreAuthPrompt,
+    StandardErrorResponse<CoreErrorResponseType>,
+    VneidTokenResponse,
+    CoreTokenIntrospectionResponse,
+    CoreRevocableToken,
+    CoreRevocationErrorResponse,
+    EndpointSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointNotSet,
+    EndpointMaybeSet,
+    EndpointMaybeSet,
+>;
+
+/// How long discovered metadata (and with it the JWKS) is trusted before it is fetched again (key rotation).
+const METADATA_TTL: chrono::Duration = chrono::Duration::minutes(15);
+
+/// The relying party for one provider; metadata is discovered on first use and cached.
+#[derive(Clone)]
+pub struct RelyingParty {
+    config: IdentityConfig,
+    http: reqwest::Client,
+    metadata: Arc<RwLock<Option<Discovered>>>,
+}
+
+/// Provider metadata (with its JWKS) and when it was fetched.
+type Discovered = (DateTime<Utc>, CoreProviderMetadata);
+
+/// What the provider vouched for, after every check.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VerifiedIdentity {
+    /// The provider's subject.
+    pub subject: String,
+    /// The 12-digit personal ID number.
+    pub id_number: String,
+    /// Full name.
+    pub full_name: String,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+    /// Assurance level (`acr`).
+    pub assurance: Assurance,
+}
+
+/// An authorization request: where to send the browser, and the secrets the callback needs.
+pub struct AuthorizationStart {
+    /// The provider's authorize URL with every parameter.
+    pub url: String,
+    /// The `state` sent.
+    pub state: String,
+    /// The `nonce` sent.
+    pub nonce: String,
+    /// The PKCE verifier of the challenge sent.
+    pub pkce_verifier: String,
+}
+
+#[derive(Debug, thiserror::Error)]
+enum HttpError {
+    #[error(transparent)]
+    Reqwest(#[from] reqwest::Error),
+    #[error(transparent)]
+    Http(#[from] openidconnect::http::Error),
+}
+
+/// The adapter: one openidconnect request through our reqwest client.
+async fn send(
+    http: &reqwest::Client,
+    request: openidconnect::HttpRequest,
+) -> Result<openidconnect::HttpResponse, HttpError> {
+    let (parts, body) = request.into_parts();
+    let response = http.request(parts.method, parts.uri.to_string()).headers(parts.headers).body(body).send().await?;
+    let mut builder = openidconnect::http::Response::builder().status(response.status());
+    for (name, value) in response.headers() {
+        builder = builder.header(name, value);
+    }
+    Ok(builder.body(response.bytes().await?.to_vec())?)
+}
+
+/// The HTTP client as openidconnect wants it; each request's future owns its clone of the client, so it is `Send`
+/// for any borrow (the futures of axum handlers must be).
+fn http_client(
+    http: &reqwest::Client,
+) -> impl Fn(
+    openidconnect::HttpRequest,
+) -> std::pin::Pin<Box<dyn Future<Output = Result<openidconnect::HttpResponse, HttpError>> + Send>> {
+    let http = http.clone();
+    move |request| {
+        let http = http.clone();
+        Box::pin(async move { send(&http, request).await })
+    }
+}
+
+fn unavailable(e: impl std::fmt::Display) -> AppError {
+    tracing::warn!(error = %e, "identity provider unreachable or misbehaving");
+    AppError::code(ErrorCode::IdentityUnavailable)
+}
+
+fn refused(reason: &str, e: impl std::fmt::Display) -> AppError {
+    tracing::warn!(error = %e, reason, "citizen login refused");
+    AppError::detailed(ErrorCode::IdentityLoginFailed, reason)
+}
+
+impl RelyingParty {
+    /// A relying party for `config`; nothing is fetched yet.
+    pub fn new(config: IdentityConfig) -> Result<Self, AppError> {
+        // No redirects: a token endpoint that redirects must not send our secret elsewhere (SSRF).
+        let http = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .timeout(Duration::from_secs(10))
+            .build()
+            .map_err(|e| AppError::detailed(ErrorCode::Internal, format!("identity HTTP client: {e}")))?;
+        Ok(Self { config, http, metadata: Arc::new(RwLock::new(None)) })
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &IdentityConfig {
+        &self.config
+    }
+
+    async fn client(&self, now: DateTime<Utc>) -> Result<VneidClient, AppError> {
+        let cached = self.metadata.read().unwrap_or_else(|e| e.into_inner()).clone();
+        let metadata = match cached {
+            Some((at, m)) if now - at < METADATA_TTL => m,
+            _ => {
+                let issuer = IssuerUrl::new(self.config.issuer_url.clone()).map_err(unavailable)?;
+                let m = CoreProviderMetadata::discover_async(issuer, &http_client(&self.http))
+                    .await
+                    .map_err(unavailable)?;
+                *self.metadata.write().unwrap_or_else(|e| e.into_inner()) = Some((now, m.clone()));
+                m
+            }
+        };
+        let redirect = RedirectUrl::new(self.config.redirect_url.clone()).map_err(unavailable)?;
+        Ok(VneidClient::from_provider_metadata(
+            metadata,
+            ClientId::new(self.config.client_id.clone()),
+            Some(ClientSecret::new(self.config.client_secret.clone())),
+        )
+        .set_redirect_uri(redirect))
+    }
+
+    /// Builds the authorization request with a fresh state, nonce and PKCE challenge.
+    pub async fn start(&self, now: DateTime<Utc>) -> Result<AuthorizationStart, AppError> {
+        let client = self.client(now).await?;
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (url, state, nonce) = client
+            .authorize_url(CoreAuthenticationFlow::AuthorizationCode, CsrfToken::new_random, Nonce::new_random)
+            .add_scope(Scope::new("profile".into()))
+            .set_pkce_challenge(challenge)
+            .url();
+        Ok(AuthorizationStart {
+            url: url.to_string(),
+            state: state.secret().clone(),
+            nonce: nonce.secret().clone(),
+            pkce_verifier: verifier.secret().clone(),
+        })
+    }
+
+    /// Exchanges the code (with the PKCE verifier) and verifies the ID token: signature, issuer, audience, expiry
+    /// (against `clock`) and nonce; then reads the VNeID claims.
+    pub async fn finish(
+        &self,
+        code: &str,
+        pkce_verifier: &str,
+        nonce: &str,
+        clock: impl Fn() -> DateTime<Utc> + Send + Sync,
+    ) -> Result<VerifiedIdentity, AppError> {
+        let client = self.client(clock()).await?;
+        let response = client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .map_err(unavailable)?
+            .set_pkce_verifier(PkceCodeVerifier::new(pkce_verifier.to_owned()))
+            .request_async(&http_client(&self.http))
+            .await
+            .map_err(|e| {
+                refused("Hệ thống định danh không chấp nhận mã đăng nhập (mã đã dùng, hết hạn hoặc sai).", e)
+            })?;
+        let id_token = response
+            .id_token()
+            .ok_or_else(|| refused("Hệ thống định danh không trả về thẻ định danh (ID token).", "no id_token"))?;
+        let verifier = client.id_token_verifier().set_time_fn(clock);
+        let claims = id_token.claims(&verifier, &Nonce::new(nonce.to_owned())).map_err(|e| {
+            use openidconnect::ClaimsVerificationError as E;
+            let reason = match &e {
+                E::SignatureVerification(_) => "Chữ ký của thẻ định danh không hợp lệ.",
+                E::Expired(_) => "Thẻ định danh đã hết hạn.",
+                E::InvalidNonce(_) => "Thẻ định danh không thuộc phiên đăng nhập này (nonce không khớp).",
+                E::InvalidAudience(_) => "Thẻ định danh được cấp cho ứng dụng khác.",
+                E::InvalidIssuer(_) => "Thẻ định danh do một nơi khác cấp.",
+                _ => "Thẻ định danh không hợp lệ.",
+            };
+            refused(reason, e)
+        })?;
+        let id_number = motcua_domain::identity::IdNumber::parse(&claims.additional_claims().personal_id)
+            .map_err(|e| refused("Số định danh cá nhân do hệ thống định danh trả về không hợp lệ.", e))?;
+        let assurance = match claims.auth_context_ref().map(|acr| acr.as_str()) {
+            Some(super::ACR_L2) => Assurance::L2,
+            Some(super::ACR_L1) => Assurance::L1,
+            other => {
+                return Err(refused(
+                    "Không xác định được mức độ định danh điện tử của tài khoản.",
+                    format!("{other:?}"),
+                ));
+            }
+        };
+        let full_name = claims
+            .name()
+            .and_then(|n| n.get(None))
+            .map(|n| motcua_domain::text::normalize(n.as_str()))
+            .filter(|n| !n.is_empty())
+            .ok_or_else(|| refused("Hệ thống định danh không trả về họ tên.", "no name"))?;
+        let birth_date = claims.birthdate().and_then(|b| NaiveDate::parse_from_str(b.as_str(), "%Y-%m-%d").ok());
+        Ok(VerifiedIdentity {
+            subject: claims.subject().as_str().to_owned(),
+            id_number: id_number.as_str().to_owned(),
+            full_name,
+            birth_date,
+            assurance,
+        })
+    }
+}

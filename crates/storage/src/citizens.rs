@@ -1,0 +1,307 @@
+//! Citizens who logged in through the identity provider, their sessions, the logins under way, and their dossiers.
+//!
+//! As with officers' sessions, only the SHA-256 of a session token (and of a login's `state`) is stored.
+
+use chrono::{DateTime, NaiveDate, Utc};
+use sea_query::{Asterisk, Expr, ExprTrait, Iden, OnConflict, Order, Query};
+
+use crate::db::Tx;
+use crate::dossiers::DossierRecord;
+use crate::error::StorageError;
+
+#[derive(Iden)]
+enum Citizens {
+    Table,
+    IdNumber,
+    FullName,
+    BirthDate,
+    Assurance,
+    Subject,
+    FirstSeenAt,
+    LastLoginAt,
+}
+
+#[derive(Iden)]
+enum CitizenSessions {
+    Table,
+    TokenHash,
+    IdNumber,
+    FullName,
+    BirthDate,
+    Assurance,
+    CreatedAt,
+    ExpiresAt,
+    ClientIp,
+    UserAgent,
+}
+
+#[derive(Iden)]
+enum CitizenLogins {
+    Table,
+    StateHash,
+    Nonce,
+    PkceVerifier,
+    ReturnTo,
+    CreatedAt,
+    ExpiresAt,
+}
+
+#[derive(Iden)]
+enum Dossiers {
+    Table,
+    CreatedAt,
+}
+
+/// A citizen as last seen at login.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CitizenRecord {
+    /// Personal ID number (the key).
+    pub id_number: String,
+    /// Full name from the identity provider.
+    pub full_name: String,
+    /// Date of birth from the identity provider.
+    pub birth_date: Option<NaiveDate>,
+    /// `L1` or `L2`, of the last login.
+    pub assurance: String,
+    /// The provider's subject identifier.
+    pub subject: String,
+    /// First login.
+    pub first_seen_at: DateTime<Utc>,
+    /// Latest login.
+    pub last_login_at: DateTime<Utc>,
+}
+
+/// Records a login: inserts the citizen or refreshes name, birth date, level, subject and the last login.
+pub async fn upsert(tx: &mut Tx, c: &CitizenRecord) -> Result<(), StorageError> {
+    let mut insert = Query::insert();
+    insert
+        .into_table(Citizens::Table)
+        .columns([
+            Citizens::IdNumber,
+            Citizens::FullName,
+            Citizens::BirthDate,
+            Citizens::Assurance,
+            Citizens::Subject,
+            Citizens::FirstSeenAt,
+            Citizens::LastLoginAt,
+        ])
+        .values_panic([
+            c.id_number.clone().into(),
+            c.full_name.clone().into(),
+            c.birth_date.into(),
+            c.assurance.clone().into(),
+            c.subject.clone().into(),
+            c.first_seen_at.into(),
+            c.last_login_at.into(),
+        ])
+        .on_conflict(
+            OnConflict::column(Citizens::IdNumber)
+                .update_columns([
+                    Citizens::FullName,
+                    Citizens::BirthDate,
+                    Citizens::Assurance,
+                    Citizens::Subject,
+                    Citizens::LastLoginAt,
+                ])
+                .to_owned(),
+        );
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// One citizen.
+pub async fn get(tx: &mut Tx, id_number: &str) -> Result<Option<CitizenRecord>, StorageError> {
+    tx.fetch_optional(
+        Query::select()
+            .columns([
+                Citizens::IdNumber,
+                Citizens::FullName,
+                Citizens::BirthDate,
+                Citizens::Assurance,
+                Citizens::Subject,
+                Citizens::FirstSeenAt,
+                Citizens::LastLoginAt,
+            ])
+            .from(Citizens::Table)
+            .and_where(Expr::col(Citizens::IdNumber).eq(id_number)),
+    )
+    .await
+}
+
+/// A citizen's session; name, birth date and level are those of the login that opened it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct CitizenSessionRecord {
+    /// Hex SHA-256 of the cookie token.
+    pub token_hash: String,
+    /// Whose session.
+    pub id_number: String,
+    /// Full name.
+    pub full_name: String,
+    /// Date of birth.
+    pub birth_date: Option<NaiveDate>,
+    /// `L1` or `L2`.
+    pub assurance: String,
+    /// Login instant.
+    pub created_at: DateTime<Utc>,
+    /// After this instant the session is void.
+    pub expires_at: DateTime<Utc>,
+    /// Client address at login.
+    pub client_ip: Option<String>,
+    /// Browser at login.
+    pub user_agent: Option<String>,
+}
+
+const SESSION_COLUMNS: [CitizenSessions; 9] = [
+    CitizenSessions::TokenHash,
+    CitizenSessions::IdNumber,
+    CitizenSessions::FullName,
+    CitizenSessions::BirthDate,
+    CitizenSessions::Assurance,
+    CitizenSessions::CreatedAt,
+    CitizenSessions::ExpiresAt,
+    CitizenSessions::ClientIp,
+    CitizenSessions::UserAgent,
+];
+
+/// Stores a new session.
+pub async fn insert_session(tx: &mut Tx, s: &CitizenSessionRecord) -> Result<(), StorageError> {
+    let mut insert = Query::insert();
+    insert.into_table(CitizenSessions::Table).columns(SESSION_COLUMNS).values_panic([
+        s.token_hash.clone().into(),
+        s.id_number.clone().into(),
+        s.full_name.clone().into(),
+        s.birth_date.into(),
+        s.assurance.clone().into(),
+        s.created_at.into(),
+        s.expires_at.into(),
+        s.client_ip.clone().into(),
+        s.user_agent.clone().into(),
+    ]);
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// The session with that token hash, if it has not expired at `now`.
+pub async fn find_valid_session(
+    tx: &mut Tx,
+    token_hash: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<CitizenSessionRecord>, StorageError> {
+    tx.fetch_optional(
+        Query::select()
+            .columns(SESSION_COLUMNS)
+            .from(CitizenSessions::Table)
+            .and_where(Expr::col(CitizenSessions::TokenHash).eq(token_hash))
+            .and_where(Expr::col(CitizenSessions::ExpiresAt).gt(now)),
+    )
+    .await
+}
+
+/// Ends one session (logout). Returns whether it existed.
+pub async fn delete_session(tx: &mut Tx, token_hash: &str) -> Result<bool, StorageError> {
+    let n = tx
+        .execute(
+            Query::delete()
+                .from_table(CitizenSessions::Table)
+                .and_where(Expr::col(CitizenSessions::TokenHash).eq(token_hash)),
+        )
+        .await?;
+    Ok(n > 0)
+}
+
+/// Removes sessions and logins under way that expired before `now`; returns how many.
+pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64, StorageError> {
+    let sessions = tx
+        .execute(
+            Query::delete()
+                .from_table(CitizenSessions::Table)
+                .and_where(Expr::col(CitizenSessions::ExpiresAt).lte(now)),
+        )
+        .await?;
+    let logins = tx
+        .execute(
+            Query::delete().from_table(CitizenLogins::Table).and_where(Expr::col(CitizenLogins::ExpiresAt).lte(now)),
+        )
+        .await?;
+    Ok(sessions + logins)
+}
+
+/// A login under way: what the callback needs to finish it.
+#[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
+pub struct LoginRecord {
+    /// Hex SHA-256 of the `state` sent to the provider.
+    pub state_hash: String,
+    /// The nonce the ID token must carry.
+    pub nonce: String,
+    /// The PKCE verifier (never leaves the server).
+    pub pkce_verifier: String,
+    /// Local path to return to after login.
+    pub return_to: String,
+    /// Start instant.
+    pub created_at: DateTime<Utc>,
+    /// After this instant the login cannot be finished.
+    pub expires_at: DateTime<Utc>,
+}
+
+const LOGIN_COLUMNS: [CitizenLogins; 6] = [
+    CitizenLogins::StateHash,
+    CitizenLogins::Nonce,
+    CitizenLogins::PkceVerifier,
+    CitizenLogins::ReturnTo,
+    CitizenLogins::CreatedAt,
+    CitizenLogins::ExpiresAt,
+];
+
+/// Stores a login under way.
+pub async fn insert_login(tx: &mut Tx, l: &LoginRecord) -> Result<(), StorageError> {
+    let mut insert = Query::insert();
+    insert.into_table(CitizenLogins::Table).columns(LOGIN_COLUMNS).values_panic([
+        l.state_hash.clone().into(),
+        l.nonce.clone().into(),
+        l.pkce_verifier.clone().into(),
+        l.return_to.clone().into(),
+        l.created_at.into(),
+        l.expires_at.into(),
+    ]);
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Takes (reads and deletes) the login with that state hash, so that a callback can be used once.
+pub async fn take_login(tx: &mut Tx, state_hash: &str) -> Result<Option<LoginRecord>, StorageError> {
+    let found: Option<LoginRecord> = tx
+        .fetch_optional(
+            Query::select()
+                .columns(LOGIN_COLUMNS)
+                .from(CitizenLogins::Table)
+                .and_where(Expr::col(CitizenLogins::StateHash).eq(state_hash)),
+        )
+        .await?;
+    if found.is_some() {
+        tx.execute(
+            Query::delete()
+                .from_table(CitizenLogins::Table)
+                .and_where(Expr::col(CitizenLogins::StateHash).eq(state_hash)),
+        )
+        .await?;
+    }
+    Ok(found)
+}
+
+/// The dossiers whose applicant has this ID number, newest first, at most `limit` (index `dossiers_applicant`).
+pub async fn dossiers_of_applicant(
+    tx: &mut Tx,
+    id_number: &str,
+    limit: u64,
+) -> Result<Vec<DossierRecord>, StorageError> {
+    // `->>` reads a JSON member as text on both SQLite (≥ 3.38) and PostgreSQL (jsonb): one query for both.
+    tx.fetch_all(
+        Query::select()
+            .column(Asterisk)
+            .from(Dossiers::Table)
+            .and_where(Expr::cust("(applicant ->> 'id_number')").eq(id_number))
+            .order_by(Dossiers::CreatedAt, Order::Desc)
+            .limit(limit),
+    )
+    .await
+}
