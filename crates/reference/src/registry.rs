@@ -1,1 +1,0 @@
-//! A population-registry server with deterministic synthetic citizens.
