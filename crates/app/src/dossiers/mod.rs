@@ -8,6 +8,10 @@
 //! unit's, or its nearest ancestor's when it has none. An online dossier's receiving unit is its competent unit;
 //! at the counter, the officer's unit receives and routing follows the competent unit (province-wide reception).
 
+pub mod forms;
+pub mod online;
+mod work;
+
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
@@ -15,6 +19,7 @@ use motcua_domain::access::{Principal, Role};
 use motcua_domain::calendar::working_time::{ReceptionChannel, instant, local};
 use motcua_domain::catalogue::{Level, Procedure};
 use motcua_domain::deadline::{Deadline, ReappointmentRule};
+use motcua_domain::dossier::workflow::{self, HandOverKind};
 use motcua_domain::dossier::{Action, Actor, DossierCode, Facts, SequenceWidth, Status, decide};
 use motcua_domain::identity::IdNumber;
 use motcua_domain::unit::{AgencyCode, UnitId, UnitKind, UnitTree};
@@ -26,6 +31,8 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::record::{self, Change, Ctx};
+
+pub use work::{Alert, AssignCandidate, ConsultationView, InboxFilter, InboxPage, RegisterRow, SlipView};
 
 /// The applicant as declared (or, later, from the population database).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -85,7 +92,51 @@ pub struct ActionRequest {
     /// For an apology: the new appointment (local date and time).
     #[serde(default)]
     pub new_due: Option<NaiveDateTime>,
+    /// For an assignment (and optionally a hand-over to the next step): the officer who takes the dossier.
+    #[serde(default)]
+    pub to_officer: Option<Uuid>,
+    /// For a transfer to another unit or a consultation: the working hours that unit has (the step deadline).
+    #[serde(default)]
+    pub step_hours: Option<u32>,
+    /// For recording a payment: how much, how and the receipt's reference.
+    #[serde(default)]
+    pub payment: Option<Payment>,
+    /// For returning the result: `counter`, `post` or `online`.
+    #[serde(default)]
+    pub via: Option<String>,
 }
+
+/// A fee or tax payment recorded by an officer (online payment comes later).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Payment {
+    /// `cash` or `bank`.
+    pub method: String,
+    /// Whole VND.
+    pub amount: i64,
+    /// The receipt (biên lai) or bank transfer reference.
+    pub reference: String,
+}
+
+impl ActionRequest {
+    /// A bare action at `expected_version`.
+    pub fn new(action: &str, expected_version: i64) -> Self {
+        Self {
+            action: action.into(),
+            expected_version,
+            reasons: None,
+            to_unit: None,
+            new_due: None,
+            to_officer: None,
+            step_hours: None,
+            payment: None,
+            via: None,
+        }
+    }
+}
+
+/// How a result is returned (spec §2.10).
+pub const RETURN_CHANNELS: [(&str, &str); 3] =
+    [("counter", "Tại Bộ phận Một cửa"), ("post", "Qua dịch vụ bưu chính công ích"), ("online", "Trực tuyến")];
 
 /// A dossier as shown to officers and its applicant.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -126,6 +177,18 @@ pub struct DossierView {
     pub lookup_pin: String,
     /// Optimistic version.
     pub version: i64,
+    /// The officer it is assigned to.
+    pub assignee: Option<Uuid>,
+    /// The workflow step holding it (index into the procedure version's workflow).
+    pub step_index: Option<usize>,
+    /// When the current step or transfer is due.
+    pub step_due_at: Option<DateTime<Utc>>,
+    /// When it closed.
+    pub closed_at: Option<DateTime<Utc>>,
+    /// Whether the apology and re-appointment was made.
+    pub apologised: bool,
+    /// The date promised after the apology (the legal due date stays `due_at`).
+    pub reappointed_due: Option<DateTime<Utc>>,
 }
 
 fn invalid(field: &str, message: impl Into<String>) -> AppError {
@@ -169,12 +232,18 @@ fn view(r: &DossierRecord) -> Result<DossierView, AppError> {
         components: serde_json::from_value(r.components.0.clone()).unwrap_or_default(),
         lookup_pin: r.lookup_pin.clone(),
         version: r.version,
+        assignee: r.assignee_id.as_deref().and_then(|a| Uuid::parse_str(a).ok()),
+        step_index: r.step_index.and_then(|i| usize::try_from(i).ok()),
+        step_due_at: r.step_due_at,
+        closed_at: r.closed_at,
+        apologised: r.apologised,
+        reappointed_due: deadline.as_ref().and_then(|d| d.reappointment()).map(|a| instant(a.new_due)),
     })
 }
 
 /// The agency code used in a unit's dossier codes: its own, else its one-stop service centre's (a commune receives
 /// through its centre), else its nearest ancestor's.
-fn agency_code_of(tree: &UnitTree, unit: &UnitId) -> Result<AgencyCode, AppError> {
+pub fn agency_code_of(tree: &UnitTree, unit: &UnitId) -> Result<AgencyCode, AppError> {
     let own = tree.get(unit).and_then(|u| u.agency_code.clone());
     let centre = || tree.children(unit).find(|c| c.kind == UnitKind::ServiceCentre).and_then(|c| c.agency_code.clone());
     own.or_else(centre).or_else(|| tree.ancestors(unit).find_map(|u| u.agency_code.clone())).ok_or_else(|| {
@@ -397,12 +466,18 @@ impl App {
             submitted_at: Some(now),
             created_at: now,
             updated_at: now,
+            assignee_id: None,
+            step_index: None,
+            step_due_at: None,
+            closed_at: None,
         };
         let tree_for_event = tree.clone();
         let ctx = ctx.clone();
         let remembered = idempotency.clone();
         let day = local_now.date();
         let width = SequenceWidth::PROVINCIAL;
+        let channels = self.notice_channels();
+        let procedure_name = p.name.clone();
         let saved = self
             .db()
             .write(move |tx| {
@@ -417,7 +492,9 @@ impl App {
                             store::IdempotencyRecord { request_hash: request_hash.clone(), dossier_id: record.id };
                         store::put_idempotency(tx, principal, key, &first, now).await?;
                     }
-                    dossier_event(tx, &tree_for_event, now, &ctx, &record, Status::Draft, action, None).await?;
+                    let work = Work::default();
+                    dossier_event(tx, &tree_for_event, now, &ctx, &record, Status::Draft, action, None, &work).await?;
+                    crate::notices::enqueue(tx, &channels, now, &record, &procedure_name).await?;
                     Ok::<_, AppError>(record)
                 })
             })
@@ -569,6 +646,15 @@ impl App {
                     actor_unit: e.actor_unit_id,
                     reasons: text("reasons"),
                     owner_unit: text("owner_unit"),
+                    hand_over: text("hand_over").as_deref().and_then(HandOverKind::parse),
+                    from_unit: text("from_unit"),
+                    to_unit: text("to_unit"),
+                    step_due: p.get("step_due").and_then(|v| serde_json::from_value(v.clone()).ok()),
+                    step_name: text("step_name"),
+                    receiver: text("receiver"),
+                    payment: p.get("payment").and_then(|v| serde_json::from_value(v.clone()).ok()),
+                    via: text("via"),
+                    note: text("note"),
                 }
             })
             .collect())
@@ -593,22 +679,21 @@ impl App {
         view(&record)
     }
 
-    /// Takes an action on a dossier. Two officers acting at once: the second gets `stale_version`.
+    /// Takes an action on a dossier. Two officers acting at once: the second gets `stale_version`. Besides the
+    /// state machine's actions, `assign` (to an officer of the holding unit) and `consult` (another unit, with a
+    /// deadline) are hand-overs that leave the status as it is.
     pub async fn act_on_dossier(&self, ctx: &Ctx, id: Uuid, request: ActionRequest) -> Result<DossierView, AppError> {
+        match request.action.as_str() {
+            "assign" => return self.assign_dossier(ctx, id, &request).await,
+            "consult" => return self.consult(ctx, id, &request).await,
+            _ => {}
+        }
         let action = Action::parse(&request.action).ok_or_else(|| invalid("action", "Thao tác không hợp lệ."))?;
         let mut tx = self.db().read().await?;
         let current = store::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
         tx.commit().await?;
         let actor = self.dossier_actor(&ctx.principal, &current)?;
-        if current.version != request.expected_version {
-            return Err(AppError::detailed(
-                ErrorCode::StaleVersion,
-                format!(
-                    "Hồ sơ vừa được cập nhật; trạng thái hiện tại: {}.",
-                    Status::parse(&current.status).map_or("", Status::label_vi)
-                ),
-            ));
-        }
+        check_version(&current, request.expected_version)?;
         let status = Status::parse(&current.status).ok_or_else(|| AppError::code(ErrorCode::Internal))?;
         let stored =
             self.procedure(&Principal::System, &current.procedure_code, Some(current.procedure_version)).await?;
@@ -631,18 +716,92 @@ impl App {
         let timing = |e: motcua_domain::deadline::DeadlineError| {
             AppError::detailed(ErrorCode::InvalidInput, format!("Không tính được thời hạn: {e}."))
         };
+        let roles = match &actor {
+            Actor::Officer(roles) => roles.clone(),
+            _ => Vec::new(),
+        };
+        let steps = &p.workflow;
+        let mut work = Work::default();
         match action {
-            Action::Accept => deadline = Some(self.start_clock(p, channel_of(&record), &competent, now)?),
-            Action::StartProcessing => record.owner_unit_id = competent.to_string(),
-            Action::HandOver => {
-                let to =
-                    request.to_unit.as_deref().ok_or_else(|| invalid("to_unit", "Vui lòng chọn đơn vị nhận hồ sơ."))?;
-                let to = UnitId::parse(to)
-                    .ok()
-                    .filter(|u| self.tree().get(u).is_some())
-                    .ok_or_else(|| invalid("to_unit", "Không tìm thấy đơn vị nhận."))?;
-                record.owner_unit_id = to.to_string();
+            Action::Accept => {
+                deadline = Some(self.start_clock(p, channel_of(&record), &competent, now)?);
+                record.assignee_id = None;
             }
+            Action::StartProcessing => {
+                // The slip's first row: the one-stop counter hands the dossier to the competent unit's first step.
+                let step = workflow::first_processing_step(steps);
+                let due = workflow::step_due(at, steps.get(step).map_or(8, |s| s.hours), &calendar, &hours)
+                    .map_err(timing)?;
+                work.hand_over(HandOverKind::StartProcessing, &record.owner_unit_id, competent.as_str(), Some(due));
+                work.step_name = steps.get(step).map(|s| s.name.clone());
+                record.owner_unit_id = competent.to_string();
+                record.step_index = i64::try_from(step).ok();
+                record.step_due_at = Some(instant(due));
+                record.assignee_id = None;
+            }
+            Action::HandOver => match request.to_unit.as_deref().map(str::trim).filter(|u| !u.is_empty()) {
+                Some(to) => {
+                    // Transfer to another department or agency, with the share of time it has (spec §2.9).
+                    if !workflow::may_transfer(&roles) {
+                        return Err(AppError::detailed(
+                            ErrorCode::Forbidden,
+                            "Bạn không có vai trò được phép chuyển hồ sơ sang đơn vị khác.",
+                        ));
+                    }
+                    let to = UnitId::parse(to)
+                        .ok()
+                        .filter(|u| self.tree().get(u).is_some())
+                        .ok_or_else(|| invalid("to_unit", "Không tìm thấy đơn vị nhận."))?;
+                    if to.as_str() == record.owner_unit_id {
+                        return Err(invalid("to_unit", "Hồ sơ đang ở đơn vị này."));
+                    }
+                    let step_hours = request.step_hours.filter(|h| *h > 0).ok_or_else(|| {
+                        invalid("step_hours", "Vui lòng nhập thời hạn (giờ làm việc) của đơn vị nhận.")
+                    })?;
+                    let due = workflow::step_due(at, step_hours, &calendar, &hours).map_err(timing)?;
+                    work.hand_over(HandOverKind::Transfer, &record.owner_unit_id, to.as_str(), Some(due));
+                    record.owner_unit_id = to.to_string();
+                    record.step_due_at = Some(instant(due));
+                    record.assignee_id = None;
+                }
+                None => {
+                    // The next step of the workflow, by whoever may act in the current one.
+                    let current_step = record.step_index.and_then(|i| usize::try_from(i).ok()).unwrap_or(0);
+                    let step_role = steps.get(current_step).map(|s| s.role);
+                    if let Some(role) = step_role
+                        && !workflow::may_act(role, &roles)
+                    {
+                        return Err(AppError::detailed(
+                            ErrorCode::Forbidden,
+                            format!(
+                                "Bước \"{}\" do {} thực hiện; bạn không thể chuyển bước này.",
+                                steps[current_step].name,
+                                role_vi(role)
+                            ),
+                        ));
+                    }
+                    let next_step = workflow::next_step(steps, current_step).ok_or_else(|| {
+                        invalid(
+                            "to_unit",
+                            "Đây là bước cuối của quy trình; hãy ban hành kết quả hoặc chọn đơn vị nhận.",
+                        )
+                    })?;
+                    let due = workflow::step_due(at, steps[next_step].hours, &calendar, &hours).map_err(timing)?;
+                    let assignee = match request.to_officer {
+                        Some(officer) => {
+                            let candidate = self.assignable(&record, steps.get(next_step), officer).await?;
+                            work.receiver = Some(candidate.full_name);
+                            Some(officer.to_string())
+                        }
+                        None => None,
+                    };
+                    work.hand_over(HandOverKind::NextStep, &record.owner_unit_id, &record.owner_unit_id, Some(due));
+                    work.step_name = Some(steps[next_step].name.clone());
+                    record.step_index = i64::try_from(next_step).ok();
+                    record.step_due_at = Some(instant(due));
+                    record.assignee_id = assignee;
+                }
+            },
             Action::RequestSupplement => {
                 record.supplement_requests += 1;
                 if p.reception.pause_on_supplement
@@ -662,6 +821,7 @@ impl App {
                 }
             }
             Action::RecordPayment => {
+                work.payment = Some(payment_of(request.payment.as_ref())?);
                 if let Some(d) = deadline.as_mut().filter(|d| d.is_paused()) {
                     d.resume(at).map_err(timing)?;
                 }
@@ -672,6 +832,21 @@ impl App {
                 let d = deadline.as_mut().ok_or_else(|| AppError::code(ErrorCode::InvalidInput))?;
                 d.reappoint(at, new_due, &ReappointmentRule::default(), &calendar, &hours).map_err(timing)?;
                 record.apologised = true;
+                work.new_due = Some(new_due);
+            }
+            Action::IssueResult => {
+                // The slip's last row: the result goes back to the counter that received the dossier.
+                work.hand_over(HandOverKind::ToReception, &record.owner_unit_id, &record.receiving_unit_id, None);
+                record.owner_unit_id = record.receiving_unit_id.clone();
+                record.assignee_id = None;
+                record.step_due_at = None;
+            }
+            Action::ReturnResult => {
+                let via = request.via.as_deref().map(str::trim).filter(|v| !v.is_empty()).unwrap_or("counter");
+                if !RETURN_CHANNELS.iter().any(|(key, _)| *key == via) {
+                    return Err(invalid("via", "Hình thức trả kết quả phải là tại quầy, bưu chính hoặc trực tuyến."));
+                }
+                work.via = Some(via.to_owned());
             }
             _ => {}
         }
@@ -679,16 +854,31 @@ impl App {
             record.due_at = Some(instant(d.due(at, &calendar, &hours).map_err(timing)?));
             record.deadline = Some(Json(serde_json::to_value(d).expect("deadline serialises")));
         }
+        if next == Status::Submitted {
+            // Re-submitted at reception: a new check deadline.
+            record.due_at = Some(self.reception_check_due(channel_of(&record), &competent, now)?);
+        }
+        if next.is_terminal() {
+            record.closed_at = Some(now);
+            record.step_due_at = None;
+        }
         record.status = next.as_str().into();
         record.version += 1;
         record.updated_at = now;
+        let notify = next != status || action == Action::Apologise;
         let (tree, ctx, expected) = (self.tree(), ctx.clone(), current.version);
+        let channels = self.notice_channels();
+        let procedure_name = p.name.clone();
         let saved = self
             .db()
             .write(move |tx| {
                 Box::pin(async move {
                     store::update(tx, &record, expected).await?;
-                    dossier_event(tx, &tree, now, &ctx, &record, status, action, reasons).await?;
+                    dossier_event(tx, &tree, now, &ctx, &record, status, action, reasons, &work).await?;
+                    motcua_storage::dossier_work::resolve_alerts(tx, record.id, now).await?;
+                    if notify {
+                        crate::notices::enqueue(tx, &channels, now, &record, &procedure_name).await?;
+                    }
                     Ok::<_, AppError>(record)
                 })
             })
@@ -764,6 +954,35 @@ pub struct TimelineEntry {
     pub reasons: Option<String>,
     /// The unit holding the dossier afterwards.
     pub owner_unit: Option<String>,
+    /// The hand-over it records (a control-slip row), if any.
+    pub hand_over: Option<HandOverKind>,
+    /// The giving unit of a hand-over.
+    pub from_unit: Option<String>,
+    /// The receiving unit of a hand-over.
+    pub to_unit: Option<String>,
+    /// The due instant of the step the receiver starts (local time).
+    pub step_due: Option<NaiveDateTime>,
+    /// The step's name.
+    pub step_name: Option<String>,
+    /// The officer who received it, when named.
+    pub receiver: Option<String>,
+    /// A recorded payment.
+    pub payment: Option<Payment>,
+    /// How the result was returned.
+    pub via: Option<String>,
+    /// A consultation's question or answer.
+    pub note: Option<String>,
+}
+
+impl TimelineEntry {
+    /// What was done, in Vietnamese.
+    pub fn label_vi(&self) -> &'static str {
+        match (self.action, self.hand_over) {
+            (Some(Action::HandOver), Some(kind)) | (None, Some(kind)) => kind.label_vi(),
+            (Some(action), _) => action.label_vi(),
+            (None, None) => "—",
+        }
+    }
 }
 
 /// The key under which a principal's idempotency keys are kept.
@@ -786,6 +1005,80 @@ fn refusal(e: &motcua_domain::dossier::Refusal) -> AppError {
     AppError::detailed(code, motcua_domain::text::sentence(&e.to_string()))
 }
 
+/// What a change does besides its status: the hand-over it records (a control-slip row) and its details.
+#[derive(Debug, Clone, Default)]
+struct Work {
+    hand_over: Option<HandOverKind>,
+    from_unit: Option<String>,
+    to_unit: Option<String>,
+    /// The due instant of the step the receiver starts (local time).
+    step_due: Option<NaiveDateTime>,
+    step_name: Option<String>,
+    receiver: Option<String>,
+    to_officer: Option<String>,
+    payment: Option<Payment>,
+    via: Option<String>,
+    new_due: Option<NaiveDateTime>,
+    task: Option<Uuid>,
+    note: Option<String>,
+}
+
+impl Work {
+    fn hand_over(&mut self, kind: HandOverKind, from: &str, to: &str, due: Option<NaiveDateTime>) {
+        self.hand_over = Some(kind);
+        self.from_unit = Some(from.to_owned());
+        self.to_unit = Some(to.to_owned());
+        self.step_due = due;
+    }
+}
+
+fn check_version(current: &DossierRecord, expected: i64) -> Result<(), AppError> {
+    if current.version == expected {
+        return Ok(());
+    }
+    Err(AppError::detailed(
+        ErrorCode::StaleVersion,
+        format!(
+            "Hồ sơ vừa được cập nhật; trạng thái hiện tại: {}.",
+            Status::parse(&current.status).map_or("", Status::label_vi)
+        ),
+    ))
+}
+
+fn payment_of(payment: Option<&Payment>) -> Result<Payment, AppError> {
+    let p = payment.ok_or_else(|| invalid("payment", "Vui lòng nhập số tiền, hình thức nộp và số biên lai."))?;
+    let mut problems = Vec::new();
+    if !["cash", "bank"].contains(&p.method.as_str()) {
+        problems.push(FieldError::new("payment.method", "Hình thức nộp phải là tiền mặt hoặc chuyển khoản."));
+    }
+    if p.amount <= 0 {
+        problems.push(FieldError::new("payment.amount", "Số tiền phải lớn hơn 0 đồng."));
+    }
+    if p.reference.trim().is_empty() {
+        problems.push(FieldError::new("payment.reference", "Vui lòng nhập số biên lai hoặc mã giao dịch."));
+    }
+    if problems.is_empty() {
+        Ok(Payment { method: p.method.clone(), amount: p.amount, reference: p.reference.trim().to_owned() })
+    } else {
+        Err(AppError::Invalid(problems))
+    }
+}
+
+/// The Vietnamese name of the role that performs a step.
+pub fn role_vi(role: Role) -> &'static str {
+    match role {
+        Role::Reception => "công chức tiếp nhận",
+        Role::Handler => "chuyên viên thụ lý",
+        Role::DepartmentHead => "lãnh đạo phòng",
+        Role::AgencyHead => "lãnh đạo cơ quan",
+        Role::Clerk => "văn thư",
+        Role::UnitAdmin => "quản trị đơn vị",
+        Role::ProvinceAdmin => "quản trị hệ thống",
+        Role::Leader => "lãnh đạo",
+        Role::Auditor => "thanh tra",
+    }
+}
+
 #[allow(clippy::too_many_arguments)]
 async fn dossier_event(
     tx: &mut Tx,
@@ -796,17 +1089,48 @@ async fn dossier_event(
     from: Status,
     action: Action,
     reasons: Option<String>,
+    work: &Work,
+) -> Result<(), AppError> {
+    work_event(tx, tree, now, ctx, record, from, action.as_str(), reasons, work).await
+}
+
+/// Appends a dossier's event: a state-machine action, or a hand-over that keeps the status (`assign`, `consult`,
+/// `answer`). The payload carries everything the timeline and the control slip are rebuilt from.
+#[allow(clippy::too_many_arguments)]
+async fn work_event(
+    tx: &mut Tx,
+    tree: &UnitTree,
+    now: DateTime<Utc>,
+    ctx: &Ctx,
+    record: &DossierRecord,
+    from: Status,
+    action: &str,
+    reasons: Option<String>,
+    work: &Work,
 ) -> Result<(), AppError> {
     let unit = UnitId::parse(&record.owner_unit_id).ok();
     let payload = serde_json::json!({
         "code": record.code,
         "from": from.as_str(),
         "to": record.status,
-        "action": action.as_str(),
+        "action": action,
         "reasons": reasons,
         "version": record.version,
         "due_at": record.due_at,
         "owner_unit": record.owner_unit_id,
+        "assignee": record.assignee_id,
+        "hand_over": work.hand_over.map(HandOverKind::as_str),
+        "from_unit": work.from_unit,
+        "to_unit": work.to_unit,
+        "step_due": work.step_due,
+        "step_name": work.step_name,
+        "receiver": work.receiver,
+        "to_officer": work.to_officer,
+        "payment": work.payment,
+        "via": work.via,
+        "new_due": work.new_due,
+        "task": work.task,
+        "note": work.note,
     });
     let change =
         Change { subject_type: "dossier", subject_id: record.id.to_string(), action: "dossier.changed", unit, payload };

@@ -64,13 +64,7 @@ async fn act(
     action: &str,
     reasons: Option<&str>,
 ) -> Result<DossierView, AppError> {
-    let request = ActionRequest {
-        action: action.into(),
-        expected_version: d.version,
-        reasons: reasons.map(str::to_owned),
-        to_unit: None,
-        new_due: None,
-    };
+    let request = ActionRequest { reasons: reasons.map(str::to_owned), ..ActionRequest::new(action, d.version) };
     app.act_on_dossier(ctx, d.id, request).await
 }
 
@@ -308,4 +302,73 @@ pub async fn public_status_needs_a_second_factor_and_resists_enumeration(db: Db)
         app.public_status(&code, "3456", "10.0.0.9").await.unwrap_err().error_code(),
         ErrorCode::TooManyAttempts
     );
+}
+
+/// A gateway that records what it was asked to send (the province's real SMS provider is not wired here).
+#[derive(Default)]
+struct RecordingGateway(std::sync::Mutex<Vec<(String, String)>>);
+
+impl motcua_app::notices::SmsGateway for RecordingGateway {
+    fn send<'a>(&'a self, phone: &'a str, text: &'a str) -> futures::future::BoxFuture<'a, Result<(), String>> {
+        self.0.lock().unwrap().push((phone.to_owned(), text.to_owned()));
+        Box::pin(async { Ok(()) })
+    }
+}
+
+pub async fn notices_are_mailed_through_smtp_and_texted(db: Db) {
+    let (app, _) = demo_app(db).await;
+    let sink = motcua_testkit::smtp::SmtpSink::start().await;
+    let reception = login(&app, "tiepnhan.hoian").await;
+    // Not configured yet: the portal notice only.
+    let mut input = complete(&app, PROCEDURE, "048203000001").await;
+    input.applicant.email = Some("dan@example.vn".into());
+    let quiet = app.receive_at_counter(&reception, input.clone(), None).await.unwrap();
+    assert_eq!(app.run_due_jobs(10).await.unwrap().done, 0);
+
+    app.enable_email_notices(&motcua_app::notices::SmtpSettings {
+        host: "127.0.0.1".into(),
+        port: sink.port,
+        username: Some("motcua".into()),
+        password: Some("bí mật".into()),
+        from: "Một cửa Đà Nẵng <motcua@danang.gov.vn>".into(),
+    })
+    .unwrap();
+    let gateway = Arc::new(RecordingGateway::default());
+    app.enable_sms_notices(gateway.clone());
+    input.applicant.id_number = "048203000002".into();
+    let d = app.receive_at_counter(&reception, input, None).await.unwrap();
+    let d = act(&app, &reception, &d, "start_processing", None).await.unwrap();
+    let report = app.run_due_jobs(10).await.unwrap();
+    assert_eq!((report.done, report.failed, report.retried), (4, 0, 0), "two notices, each mailed and texted");
+    let mut mails = sink.messages();
+    assert_eq!(mails.len(), 2, "{mails:#?}");
+    // Jobs due at the same instant run in no promised order.
+    mails.sort_by_key(|m| !m.subject().ends_with("Được tiếp nhận"));
+    let code = d.code.clone().unwrap();
+    assert_eq!(mails[0].to, ["dan@example.vn"]);
+    assert_eq!(mails[0].from, "motcua@danang.gov.vn");
+    assert_eq!(mails[0].subject(), format!("Hồ sơ {code}: Được tiếp nhận"), "{}", mails[0].data);
+    assert_eq!(mails[1].subject(), format!("Hồ sơ {code}: Đang xử lý"));
+    let body = mails[1].body();
+    assert!(body.contains("Kính gửi ông/bà Nguyễn Thị Dân"), "{body}");
+    assert!(body.contains("đã chuyển sang trạng thái: Đang xử lý") && body.contains("Hẹn trả kết quả"), "{body}");
+    let mut texts = gateway.0.lock().unwrap().clone();
+    texts.sort_by_key(|(_, t)| !t.ends_with("Được tiếp nhận"));
+    assert_eq!(
+        texts,
+        [
+            ("0905123456".to_owned(), format!("Hồ sơ {code}: Được tiếp nhận")),
+            ("0905123456".to_owned(), format!("Hồ sơ {code}: Đang xử lý")),
+        ]
+    );
+    // Sent once: a second pass has nothing to do.
+    assert_eq!(app.run_due_jobs(10).await.unwrap().done, 0);
+    // The portal notices, for the applicant only.
+    let citizen = Principal::Citizen { id_number: "048203000002".into() };
+    let notices = app.notices_for(&citizen).await.unwrap();
+    assert_eq!(notices.len(), 2);
+    assert!(notices.iter().all(|n| n.dossier == d.id));
+    let first = Principal::Citizen { id_number: "048203000001".into() };
+    assert_eq!(app.notices_for(&first).await.unwrap()[0].dossier, quiet.id);
+    assert_eq!(app.notices_for(&reception.principal).await.unwrap_err().error_code(), ErrorCode::Forbidden);
 }

@@ -1,8 +1,13 @@
-//! Dossiers (hồ sơ): the national dossier code and the state machine of spec §2.4. The use cases that receive,
-//! process and return dossiers (issue 5) build on these rules.
+//! Dossiers (hồ sơ): the national dossier code, the state machine of spec §2.4, the internal workflow with its
+//! hand-overs and step deadlines, and the control slip generated from them.
 
 pub mod code;
+pub mod control_slip;
+pub mod forms;
 pub mod status;
+pub mod workflow;
 
 pub use code::{DossierCode, DossierCodeError, SequenceWidth};
+pub use control_slip::{ControlSlip, SlipEvent, SlipHeader, SlipRow, control_slip};
 pub use status::{Action, Actor, Clock, Facts, Refusal, Status, decide};
+pub use workflow::HandOverKind;

@@ -17,6 +17,7 @@ use uuid::Uuid;
 use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::state::AppState;
+use motcua_app::dossiers::{InboxFilter, Payment};
 
 /// The header that makes a reception safe to retry.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -106,6 +107,19 @@ pub struct ActionDto {
     /// For `apologise`: the new appointment, local time (UTC+7), e.g. `2026-12-04T16:00:00`.
     #[serde(default)]
     pub new_due: Option<NaiveDateTime>,
+    /// For `assign` (and optionally `hand_over` to the next step): the officer who takes the dossier.
+    #[serde(default)]
+    pub to_officer: Option<Uuid>,
+    /// For `hand_over` to another unit and `consult`: the working hours that unit has (the step deadline).
+    #[serde(default)]
+    pub step_hours: Option<u32>,
+    /// For `record_payment`: `{"method": "cash"|"bank", "amount": VND, "reference": "receipt number"}`.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub payment: Option<Payment>,
+    /// For `return_result`: `counter` (default), `post` or `online`.
+    #[serde(default)]
+    pub via: Option<String>,
 }
 
 impl From<ActionDto> for ActionRequest {
@@ -116,6 +130,10 @@ impl From<ActionDto> for ActionRequest {
             reasons: d.reasons,
             to_unit: d.to_unit,
             new_due: d.new_due,
+            to_officer: d.to_officer,
+            step_hours: d.step_hours,
+            payment: d.payment,
+            via: d.via,
         }
     }
 }
@@ -159,6 +177,18 @@ pub struct DossierDto {
     pub components: Vec<String>,
     /// Optimistic version: send it back as `expected_version` with an action.
     pub version: i64,
+    /// The officer it is assigned to.
+    pub assignee: Option<Uuid>,
+    /// The workflow step holding it (index into the procedure version's workflow).
+    pub step_index: Option<usize>,
+    /// When the current step or transfer is due.
+    pub step_due_at: Option<DateTime<Utc>>,
+    /// Whether the apology and re-appointment was made.
+    pub apologised: bool,
+    /// The date promised after the apology; `due_at` stays the legal due date for reporting.
+    pub reappointed_due: Option<DateTime<Utc>>,
+    /// When it closed (terminal status).
+    pub closed_at: Option<DateTime<Utc>>,
 }
 
 impl From<&DossierView> for DossierDto {
@@ -182,6 +212,12 @@ impl From<&DossierView> for DossierDto {
             supplement_requests: d.supplement_requests,
             components: d.components.clone(),
             version: d.version,
+            assignee: d.assignee,
+            step_index: d.step_index,
+            step_due_at: d.step_due_at,
+            apologised: d.apologised,
+            reappointed_due: d.reappointed_due,
+            closed_at: d.closed_at,
         }
     }
 }
@@ -287,6 +323,16 @@ pub struct TimelineEntryDto {
     pub reasons: Option<String>,
     /// The unit holding the dossier afterwards.
     pub owner_unit: Option<String>,
+    /// The hand-over it records: `start_processing`, `assign`, `next_step`, `transfer`, `consult`, `answer`,
+    /// `to_reception`.
+    pub hand_over: Option<String>,
+    /// The step's due instant set by the hand-over (local time, UTC+7).
+    pub step_due: Option<NaiveDateTime>,
+    /// The recorded payment.
+    #[schema(value_type = Option<Object>)]
+    pub payment: Option<Payment>,
+    /// How the result was returned.
+    pub via: Option<String>,
 }
 
 impl From<&TimelineEntry> for TimelineEntryDto {
@@ -294,7 +340,7 @@ impl From<&TimelineEntry> for TimelineEntryDto {
         Self {
             at: e.at,
             action: e.action.map(|a| a.as_str().to_owned()),
-            action_label: e.action.map(|a| a.label_vi().to_owned()),
+            action_label: Some(e.label_vi().to_owned()),
             from: e.from.map(|s| s.as_str().to_owned()),
             to: e.to.map(|s| s.as_str().to_owned()),
             actor_kind: e.actor_kind.clone(),
@@ -302,6 +348,10 @@ impl From<&TimelineEntry> for TimelineEntryDto {
             actor_unit: e.actor_unit.clone(),
             reasons: e.reasons.clone(),
             owner_unit: e.owner_unit.clone(),
+            hand_over: e.hand_over.map(|h| h.as_str().to_owned()),
+            step_due: e.step_due,
+            payment: e.payment.clone(),
+            via: e.via.clone(),
         }
     }
 }
@@ -428,4 +478,137 @@ pub async fn public_status(
             })
             .collect(),
     }))
+}
+
+/// Query of an inbox page.
+#[derive(Debug, Deserialize, IntoParams)]
+pub struct InboxParams {
+    /// `mine`, `unit` (default), `nearing_breach`, `overdue` or `awaiting_supplement`.
+    pub filter: Option<String>,
+    /// The `next` cursor of the previous page.
+    pub after: Option<String>,
+    /// Page size (1–200, default 50).
+    pub limit: Option<u64>,
+}
+
+/// A page of the inbox.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct InboxPageDto {
+    /// Open dossiers, soonest due first.
+    pub rows: Vec<DossierDto>,
+    /// Send as `after` for the next page; absent on the last page.
+    pub next: Option<String>,
+}
+
+/// The officer's inbox: open dossiers assigned to the caller or held by the caller's units, nearing breach,
+/// overdue or waiting for a supplement; soonest due first, in keyset pages.
+#[utoipa::path(get, path = "/api/v1/dossier-inbox", tag = "dossiers", params(InboxParams), responses(
+    (status = 200, body = InboxPageDto),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn inbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppQuery(params): AppQuery<InboxParams>,
+) -> Result<Json<InboxPageDto>, ApiError> {
+    let ctx = caller.ctx();
+    if !matches!(ctx.principal, Principal::Officer { .. }) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    let filter = match params.filter.as_deref().filter(|f| !f.is_empty()) {
+        None => InboxFilter::Unit,
+        Some(raw) => InboxFilter::parse(raw).ok_or_else(|| {
+            ApiError(AppError::detailed(
+                ErrorCode::InvalidInput,
+                "Bộ lọc phải là mine, unit, nearing_breach, overdue hoặc awaiting_supplement.",
+            ))
+        })?,
+    };
+    let page =
+        state.app.dossier_inbox(&ctx.principal, filter, params.after.as_deref(), params.limit.unwrap_or(50)).await?;
+    Ok(Json(InboxPageDto { rows: page.rows.iter().map(DossierDto::from).collect(), next: page.next }))
+}
+
+/// The control slip (phiếu kiểm soát quá trình giải quyết hồ sơ): one row per hand-over with its mark
+/// (`early`, `on_time`, `late`) against the giver's step deadline.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/control-slip", tag = "dossiers", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Object),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn control_slip(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let ctx = caller.ctx();
+    if matches!(ctx.principal, Principal::Anonymous) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    let slip = state.app.control_slip(&ctx.principal, id).await?;
+    Ok(Json(serde_json::to_value(&slip).map_err(|e| ApiError(AppError::detailed(ErrorCode::Internal, e.to_string())))?))
+}
+
+/// Open alerts of the units the caller leads: dossiers nearing or past a due time, unchecked submissions, late
+/// steps and consultations.
+#[utoipa::path(get, path = "/api/v1/dossier-alerts", tag = "dossiers", responses(
+    (status = 200, body = Object),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn alerts(State(state): State<AppState>, caller: Caller) -> Result<Json<serde_json::Value>, ApiError> {
+    let ctx = caller.ctx();
+    if !matches!(ctx.principal, Principal::Officer { .. }) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    let alerts = state.app.dossier_alerts(&ctx.principal).await?;
+    Ok(Json(serde_json::json!(alerts)))
+}
+
+/// Consultations of a dossier.
+#[utoipa::path(get, path = "/api/v1/dossiers/{id}/consultations", tag = "dossiers", params(("id" = Uuid, Path)), responses(
+    (status = 200, body = Object),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn consultations(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let ctx = caller.ctx();
+    if matches!(ctx.principal, Principal::Anonymous) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    Ok(Json(serde_json::json!(state.app.consultations(&ctx.principal, id).await?)))
+}
+
+/// The answer of a consulted unit.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct AnswerDto {
+    /// The answer.
+    pub answer: String,
+    /// The consultation's `version` as last read.
+    pub expected_version: i64,
+}
+
+/// Answers a consultation addressed to one of the caller's units.
+#[utoipa::path(post, path = "/api/v1/dossier-consultations/{id}/answer", tag = "dossiers", params(("id" = Uuid, Path)), request_body = AnswerDto, responses(
+    (status = 200, body = Object),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 409, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn answer(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+    AppJson(body): AppJson<AnswerDto>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let ctx = caller.ctx();
+    if matches!(ctx.principal, Principal::Anonymous) {
+        return Err(ApiError::code(ErrorCode::Unauthenticated));
+    }
+    let answered = state.app.answer_consultation(&ctx, id, &body.answer, body.expected_version).await?;
+    Ok(Json(serde_json::json!(answered)))
 }

@@ -8,14 +8,19 @@ use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{DateTime, NaiveDateTime, Utc};
+use chrono::{DateTime, Datelike, NaiveDateTime, Utc};
 use motcua_app::accounts::OfficerView;
 use motcua_app::catalogue::CatalogueQuery;
-use motcua_app::dossiers::{ActionRequest, Applicant, DossierView, NewDossier, TimelineEntry};
+use motcua_app::dossiers::{
+    ActionRequest, Applicant, AssignCandidate, DossierView, InboxFilter, NewDossier, Payment, RETURN_CHANNELS,
+    TimelineEntry,
+};
 use motcua_app::error::FieldError;
 use motcua_app::{AppError, ErrorCode};
 use motcua_domain::access::Role;
 use motcua_domain::catalogue::Procedure;
+use motcua_domain::dossier::ControlSlip;
+use motcua_domain::dossier::control_slip::mark_label_vi;
 use motcua_domain::dossier::status::{actor_may, target};
 use motcua_domain::dossier::{Action, Actor, Clock, Status};
 use serde::Deserialize;
@@ -460,17 +465,32 @@ struct InboxPage {
     portal: Portal,
     rows: Vec<InboxRow>,
     can_receive: bool,
+    filters: Vec<(&'static str, &'static str, bool)>,
+    next: Option<String>,
+    filter: &'static str,
 }
 
-pub async fn inbox(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+/// Query of the inbox: the filter and the keyset cursor.
+#[derive(Debug, Default, Deserialize)]
+pub struct InboxQuery {
+    loc: Option<String>,
+    sau: Option<String>,
+}
+
+pub async fn inbox(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(query): Query<InboxQuery>,
+) -> Result<Response, PageError> {
     let Some(officer) = caller.officer.clone() else {
         return Ok(Redirect::to("/dang-nhap").into_response());
     };
-    let queue = state.app.dossier_queue(&caller.ctx().principal, 500).await?;
+    let filter = query.loc.as_deref().and_then(InboxFilter::parse).unwrap_or_default();
+    let page = state.app.dossier_inbox(&caller.ctx().principal, filter, query.sau.as_deref(), 50).await?;
     let now = state.app.now();
     let mut names = Names::new(&state, &caller);
-    let mut rows = Vec::with_capacity(queue.len());
-    for d in &queue {
+    let mut rows = Vec::with_capacity(page.rows.len());
+    for d in &page.rows {
         rows.push(InboxRow {
             id: d.id,
             code: d.code.clone().unwrap_or_default(),
@@ -485,7 +505,184 @@ pub async fn inbox(State(state): State<AppState>, caller: Caller) -> Result<Resp
         portal: Portal::new(&state.config.portal_name, Some(&officer)),
         rows,
         can_receive: dossier_links(&officer).1,
+        filters: InboxFilter::ALL.iter().map(|f| (f.as_str(), f.label_vi(), *f == filter)).collect(),
+        next: page.next,
+        filter: filter.as_str(),
     })
+}
+
+// ------------------------------------------------------------------ register (Mẫu 06/07) and alerts
+
+struct RegisterLine {
+    n: usize,
+    id: Uuid,
+    code: String,
+    procedure: String,
+    applicant: String,
+    received: String,
+    due: String,
+    status: &'static str,
+    closed: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier_register.html")]
+struct RegisterPage {
+    portal: Portal,
+    rows: Vec<RegisterLine>,
+    from: String,
+    to: String,
+    unit: String,
+    units: Vec<ChoiceGroup>,
+    query: String,
+}
+
+/// Query of the register: period (dd/mm/yyyy) and unit.
+#[derive(Debug, Default, Deserialize)]
+pub struct RegisterQuery {
+    tu: Option<String>,
+    den: Option<String>,
+    don_vi: Option<String>,
+}
+
+fn day(raw: Option<&str>, default: chrono::NaiveDate, field: &str) -> Result<chrono::NaiveDate, AppError> {
+    match raw.map(str::trim).filter(|r| !r.is_empty()) {
+        None => Ok(default),
+        Some(r) => chrono::NaiveDate::parse_from_str(r, "%d/%m/%Y")
+            .or_else(|_| chrono::NaiveDate::parse_from_str(r, "%Y-%m-%d"))
+            .map_err(|_| AppError::Invalid(vec![FieldError::new(field, "Ngày phải có dạng dd/mm/yyyy.")])),
+    }
+}
+
+async fn register_lines(
+    state: &AppState,
+    caller: &Caller,
+    q: &RegisterQuery,
+) -> Result<(Vec<RegisterLine>, chrono::NaiveDate, chrono::NaiveDate), AppError> {
+    let today = motcua_domain::time::local_date(state.app.now());
+    let from = day(q.tu.as_deref(), today.with_day(1).unwrap_or(today), "tu")?;
+    let to = day(q.den.as_deref(), today, "den")?;
+    let list = state.app.dossier_register(&caller.ctx().principal, q.don_vi.as_deref(), from, to, 100_000).await?;
+    let mut names = Names::new(state, caller);
+    let mut rows = Vec::with_capacity(list.len());
+    for (i, d) in list.iter().enumerate() {
+        rows.push(RegisterLine {
+            n: i + 1,
+            id: d.id,
+            code: d.code.clone().unwrap_or_default(),
+            procedure: names.name(&d.procedure, d.procedure_version).await,
+            applicant: d.applicant.full_name.clone(),
+            received: instant_or_dash(d.received_at),
+            due: instant_or_dash(d.due_original.or(d.due_at)),
+            status: d.status.label_vi(),
+            closed: instant_or_dash(d.closed_at),
+        });
+    }
+    Ok((rows, from, to))
+}
+
+pub async fn register(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, PageError> {
+    let Some(officer) = caller.officer.clone() else {
+        return Ok(Redirect::to("/dang-nhap").into_response());
+    };
+    let (rows, from, to) = register_lines(&state, &caller, &q).await?;
+    let tree = state.app.tree();
+    let unit = q.don_vi.clone().unwrap_or_default();
+    let query = format!(
+        "tu={}&den={}&don_vi={}",
+        encode(&from.format("%d/%m/%Y").to_string()),
+        encode(&to.format("%d/%m/%Y").to_string()),
+        encode(&unit)
+    );
+    render(&RegisterPage {
+        portal: Portal::new(&state.config.portal_name, Some(&officer)),
+        rows,
+        from: from.format("%d/%m/%Y").to_string(),
+        to: to.format("%d/%m/%Y").to_string(),
+        units: unit_groups(&tree, motcua_domain::time::local_date(state.app.now()), &unit),
+        unit,
+        query,
+    })
+}
+
+/// The register as CSV (UTF-8 with a byte-order mark, so that spreadsheet programs show the diacritics).
+pub async fn register_csv(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, PageError> {
+    if caller.officer.is_none() {
+        return Ok(Redirect::to("/dang-nhap").into_response());
+    }
+    let (rows, from, to) = register_lines(&state, &caller, &q).await?;
+    let mut out =
+        String::from("\u{feff}STT,Mã hồ sơ,Thủ tục,Người nộp,Ngày tiếp nhận,Hẹn trả,Trạng thái,Ngày kết thúc\r\n");
+    let field = |v: &str| format!("\"{}\"", v.replace('"', "\"\""));
+    for r in &rows {
+        let line = [
+            r.n.to_string(),
+            r.code.clone(),
+            r.procedure.clone(),
+            r.applicant.clone(),
+            r.received.clone(),
+            r.due.clone(),
+            r.status.to_owned(),
+            r.closed.clone(),
+        ];
+        out.push_str(&line.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
+        out.push_str("\r\n");
+    }
+    let name = format!("so-theo-doi-ho-so-{}-{}.csv", from.format("%Y%m%d"), to.format("%Y%m%d"));
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
+        ],
+        out,
+    )
+        .into_response())
+}
+
+struct AlertLine {
+    dossier: Uuid,
+    code: String,
+    label: &'static str,
+    unit: String,
+    due: String,
+    raised: String,
+}
+
+#[derive(Template)]
+#[template(path = "dossier_alerts.html")]
+struct AlertsPage {
+    portal: Portal,
+    rows: Vec<AlertLine>,
+}
+
+pub async fn alerts(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
+    let Some(officer) = caller.officer.clone() else {
+        return Ok(Redirect::to("/dang-nhap").into_response());
+    };
+    let tree = state.app.tree();
+    let rows = state
+        .app
+        .dossier_alerts(&caller.ctx().principal)
+        .await?
+        .into_iter()
+        .map(|a| AlertLine {
+            dossier: a.dossier,
+            code: a.code.unwrap_or_default(),
+            label: a.label,
+            unit: unit_name(&tree, &a.unit),
+            due: instant_vi(&a.due_at),
+            raised: instant_vi(&a.created_at),
+        })
+        .collect();
+    render(&AlertsPage { portal: Portal::new(&state.config.portal_name, Some(&officer)), rows })
 }
 
 // ------------------------------------------------------------------ one dossier
@@ -504,6 +701,42 @@ struct ActionForm {
     needs_reasons: bool,
     hand_over: bool,
     apologise: bool,
+    payment: bool,
+    via: bool,
+}
+
+struct SlipRowView {
+    from_unit: String,
+    to_unit: String,
+    at: String,
+    giver: String,
+    receiver: String,
+    due: String,
+    mark: &'static str,
+    mark_class: &'static str,
+    note: String,
+}
+
+fn slip_rows(slip: &ControlSlip) -> Vec<SlipRowView> {
+    let local = |t: &NaiveDateTime| t.format("%H giờ %M phút, ngày %d/%m/%Y").to_string();
+    slip.rows
+        .iter()
+        .map(|r| SlipRowView {
+            from_unit: r.from_unit.clone(),
+            to_unit: r.to_unit.clone(),
+            at: local(&r.at),
+            giver: r.giver.clone().unwrap_or_default(),
+            receiver: r.receiver.clone().unwrap_or_default(),
+            due: r.due.as_ref().map(local).unwrap_or_default(),
+            mark: r.mark.map_or("", mark_label_vi),
+            mark_class: match r.mark {
+                Some(motcua_domain::deadline::Standing::Late) => "overdue",
+                Some(motcua_domain::deadline::Standing::Early) => "early",
+                _ => "",
+            },
+            note: format!("{} {}", r.kind.label_vi(), r.note.clone().map(|n| format!("— {n}")).unwrap_or_default()),
+        })
+        .collect()
 }
 
 #[derive(Template)]
@@ -527,6 +760,15 @@ struct DossierPage {
     units: Vec<ChoiceGroup>,
     done: Option<String>,
     error: Option<String>,
+    slip: Vec<SlipRowView>,
+    open_step: Option<(String, &'static str)>,
+    candidates: Vec<AssignCandidate>,
+    can_assign: bool,
+    can_transfer: bool,
+    step: Option<String>,
+    step_due: String,
+    assignee: String,
+    via: Vec<(&'static str, &'static str)>,
 }
 
 impl DossierPage {
@@ -548,6 +790,8 @@ fn offered(status: Status, officer: &OfficerView) -> Vec<ActionForm> {
             needs_reasons: a.needs_reasons(),
             hand_over: a == Action::HandOver,
             apologise: a == Action::Apologise,
+            payment: a == Action::RecordPayment,
+            via: a == Action::ReturnResult,
         })
         .collect()
 }
@@ -601,7 +845,7 @@ async fn dossier_page(
             };
             TimelineRow {
                 at: instant_vi(&e.at),
-                action: e.action.map_or("—", Action::label_vi).to_owned(),
+                action: e.label_vi().to_owned(),
                 actor,
                 status: e.to.map(Status::label_vi).unwrap_or_default().to_owned(),
                 reasons: e.reasons.clone().unwrap_or_default(),
@@ -610,7 +854,35 @@ async fn dossier_page(
         .collect();
     let procedure = Names::new(state, caller).name(&d.procedure, d.procedure_version).await;
     let now = state.app.now();
+    let slip = state.app.control_slip(&principal, id).await?;
+    let candidates =
+        if d.status.is_terminal() { Vec::new() } else { state.app.assign_candidates(&principal, id).await? };
+    let roles: Vec<Role> = officer.grants.iter().map(|g| g.role).collect();
+    let workflow = Names::new(state, caller).procedure(&d.procedure, d.procedure_version).await.map(|p| p.workflow);
+    let step = d
+        .step_index
+        .and_then(|i| workflow.as_ref().and_then(|w| w.get(i)))
+        .map(|s| format!("{} ({})", s.name, motcua_app::dossiers::role_vi(s.role)));
+    let assignee = match d.assignee {
+        Some(a) => colleagues
+            .get(&a.to_string())
+            .cloned()
+            .or_else(|| candidates.iter().find(|c| c.id == a).map(|c| c.full_name.clone()))
+            .unwrap_or_else(|| "Cán bộ khác".into()),
+        None => "Chưa phân công".into(),
+    };
     Ok(DossierPage {
+        open_step: slip
+            .open_step
+            .map(|(due, mark)| (due.format("%H giờ %M phút, ngày %d/%m/%Y").to_string(), mark_label_vi(mark))),
+        slip: slip_rows(&slip),
+        can_assign: motcua_domain::dossier::workflow::may_assign(&roles) && !candidates.is_empty(),
+        can_transfer: motcua_domain::dossier::workflow::may_transfer(&roles) && d.status == Status::Processing,
+        candidates,
+        step,
+        step_due: instant_or_dash(d.step_due_at),
+        assignee,
+        via: RETURN_CHANNELS.to_vec(),
         portal: Portal::new(&state.config.portal_name, Some(officer)),
         status: d.status.label_vi(),
         procedure,
@@ -673,6 +945,22 @@ pub struct ActionFormData {
     to_unit: Option<String>,
     #[serde(default)]
     new_due: Option<String>,
+    #[serde(default)]
+    to_officer: Option<String>,
+    #[serde(default)]
+    step_hours: Option<String>,
+    #[serde(default)]
+    payment_method: Option<String>,
+    #[serde(default)]
+    payment_amount: Option<String>,
+    #[serde(default)]
+    payment_reference: Option<String>,
+    #[serde(default)]
+    via: Option<String>,
+}
+
+fn filled(v: &Option<String>) -> Option<String> {
+    v.as_deref().map(str::trim).filter(|v| !v.is_empty()).map(str::to_owned)
 }
 
 pub async fn act(
@@ -693,12 +981,20 @@ pub async fn act(
             .map(Some)
             .map_err(|_| AppError::Invalid(vec![FieldError::new("new_due", "Ngày giờ hẹn mới không hợp lệ.")])),
     };
+    let payment = filled(&form.payment_method).map(|method| Payment {
+        method,
+        amount: filled(&form.payment_amount).and_then(|a| a.replace(['.', ','], "").parse().ok()).unwrap_or(0),
+        reference: filled(&form.payment_reference).unwrap_or_default(),
+    });
     let request = new_due.map(|new_due| ActionRequest {
-        action: form.action.clone(),
-        expected_version,
         reasons: form.reasons.clone(),
-        to_unit: form.to_unit.clone().filter(|u| !u.trim().is_empty()),
+        to_unit: filled(&form.to_unit),
         new_due,
+        to_officer: filled(&form.to_officer).and_then(|o| Uuid::parse_str(&o).ok()),
+        step_hours: filled(&form.step_hours).and_then(|h| h.parse().ok()),
+        payment,
+        via: filled(&form.via),
+        ..ActionRequest::new(&form.action, expected_version)
     });
     let outcome = match request {
         Ok(request) => state.app.act_on_dossier(&caller.ctx(), id, request).await,
@@ -737,6 +1033,8 @@ struct ReceiptPage {
     due_at: String,
     components: Vec<ReceivedComponent>,
     officer: String,
+    /// Every file received (documents helper): name, size, checksum.
+    files: Vec<motcua_app::documents::DocumentView>,
 }
 
 pub async fn receipt(
@@ -780,6 +1078,7 @@ pub async fn receipt(
         due_at: instant_or_dash(d.due_at),
         components,
         officer: receiver,
+        files: state.app.dossier_files(&caller.ctx().principal, id).await.unwrap_or_default(),
         d,
     })
 }
