@@ -1,0 +1,248 @@
+//! The legal forms of a dossier (Mẫu 01–07, spec §2.3) as data and as PDFs.
+//!
+//! A form is rebuilt from the dossier and its events each time it is asked for (the pure builder is
+//! `motcua_domain::dossier::forms`), so the same history gives the same form. With the `pdf` feature the form is
+//! typeset by `motcua_pdf`; each PDF produced is also stored with the dossier in the document store
+//! (content-addressed; a second download of an unchanged form stores nothing new). Without the feature the PDF call
+//! answers `not_built` (501).
+
+use motcua_domain::calendar::working_time::local;
+use motcua_domain::dossier::forms::{
+    self as rules, ApplicantLines, ComponentLine, FormDocument, FormError, FormEvent, FormKind, FormSource, RuleSet,
+    UnitLabel,
+};
+use motcua_domain::unit::{UnitId, UnitKind, UnitTree};
+use serde::Serialize;
+use uuid::Uuid;
+
+use crate::App;
+use crate::error::{AppError, ErrorCode};
+use crate::record::Ctx;
+
+/// The forms a dossier has now, for link lists.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct FormLink {
+    /// The form.
+    pub form: FormKind,
+    /// Its slug (URL part).
+    pub slug: &'static str,
+    /// "Mẫu 01 – Giấy tiếp nhận hồ sơ và hẹn trả kết quả".
+    pub label: String,
+}
+
+/// The set in force for a dossier and the forms it has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct DossierForms {
+    /// TT 01/2018 or TT 03/2025, by reception date; none before reception.
+    pub rule_set: Option<RuleSet>,
+    /// The forms that exist now.
+    pub forms: Vec<FormLink>,
+}
+
+fn form_error(e: &FormError) -> AppError {
+    AppError::detailed(ErrorCode::FormNotAvailable, motcua_domain::text::sentence(&e.to_string()))
+}
+
+/// A unit's name as printed in a heading: a commune, ward or province is its People's Committee.
+fn official_name(tree: &UnitTree, id: &UnitId) -> Option<String> {
+    let unit = tree.get(id)?;
+    let governed = unit.kind.is_commune_level() || unit.kind == UnitKind::Province;
+    let name = unit.name.trim();
+    Some(if governed && !name.starts_with("Ủy ban") && !name.starts_with("UBND") {
+        let mut chars = name.chars();
+        let first = chars.next().map(|c| c.to_lowercase().collect::<String>()).unwrap_or_default();
+        format!("Ủy ban nhân dân {first}{}", chars.as_str())
+    } else {
+        name.to_owned()
+    })
+}
+
+/// The place before the date: the commune, ward or province the unit belongs to, without its kind.
+fn place_of(tree: &UnitTree, id: &UnitId) -> String {
+    let own = tree.get(id).into_iter();
+    let place = own
+        .chain(tree.ancestors(id))
+        .find(|u| u.kind.is_commune_level() || u.kind == UnitKind::Province)
+        .map(|u| u.name.clone())
+        .unwrap_or_default();
+    for prefix in ["Phường ", "Xã ", "Đặc khu ", "Thành phố ", "Tỉnh "] {
+        if let Some(rest) = place.strip_prefix(prefix) {
+            return rest.to_owned();
+        }
+    }
+    place
+}
+
+fn label(tree: &UnitTree, raw: &str) -> UnitLabel {
+    let Ok(id) = UnitId::parse(raw) else {
+        return UnitLabel { name: raw.to_owned(), parent: None, place: String::new() };
+    };
+    let parent = tree.get(&id).and_then(|u| u.parent.clone()).and_then(|p| official_name(tree, &p));
+    UnitLabel { name: official_name(tree, &id).unwrap_or_else(|| raw.to_owned()), parent, place: place_of(tree, &id) }
+}
+
+fn unit_name(tree: &UnitTree, raw: Option<&str>) -> Option<String> {
+    let raw = raw?;
+    Some(UnitId::parse(raw).ok().and_then(|id| official_name(tree, &id)).unwrap_or_else(|| raw.to_owned()))
+}
+
+impl App {
+    /// What the forms of a dossier are made from: the dossier view, its timeline, its procedure version and the
+    /// unit tree. Same access rule as reading the dossier.
+    pub async fn dossier_form_source(
+        &self,
+        principal: &motcua_domain::access::Principal,
+        id: Uuid,
+    ) -> Result<FormSource, AppError> {
+        let d = self.dossier(principal, id).await?;
+        let timeline = self.dossier_timeline(principal, id).await?;
+        let stored =
+            self.procedure(&motcua_domain::access::Principal::System, &d.procedure, Some(d.procedure_version)).await?;
+        let p = &stored.procedure;
+        let tree = self.tree();
+        let components = d
+            .components
+            .iter()
+            .map(|key| match p.components.iter().find(|c| &c.key == key) {
+                Some(c) => {
+                    ComponentLine { name: c.name.clone(), paper: c.form.label_vi().into(), quantity: c.quantity }
+                }
+                None => ComponentLine { name: key.clone(), paper: String::new(), quantity: 1 },
+            })
+            .collect();
+        // The workflow's slip marks each hand-over against its step's due instant; should it fail, the form falls
+        // back to rows derived from the events (marked against the appointment).
+        let control_slip = match self.control_slip(principal, id).await {
+            Ok(slip) => Some(slip),
+            Err(e) => {
+                tracing::warn!(dossier = %id, error = %e, "control slip unavailable; using the events' hand-overs");
+                None
+            }
+        };
+        let events = timeline
+            .iter()
+            .filter_map(|t| {
+                Some(FormEvent {
+                    at: local(t.at),
+                    action: t.action?,
+                    actor_unit: unit_name(&tree, t.actor_unit.as_deref()),
+                    owner_unit: unit_name(&tree, t.owner_unit.as_deref()),
+                    reasons: t.reasons.clone(),
+                })
+            })
+            .collect();
+        Ok(FormSource {
+            code: d.code.clone().unwrap_or_default(),
+            procedure_name: p.name.clone(),
+            procedure_code: p.code.to_string(),
+            channel: d.channel,
+            applicant: ApplicantLines {
+                name: d.applicant.full_name.clone(),
+                address: None,
+                phone: d.applicant.phone.clone(),
+                email: d.applicant.email.clone(),
+            },
+            lookup_pin: d.lookup_pin.clone(),
+            receiving_unit: label(&tree, &d.receiving_unit),
+            competent_unit: label(&tree, &d.competent_unit),
+            statutory_time: p.time.as_ref().map(|t| t.label_vi()),
+            components,
+            received_at: d.received_at.map(local),
+            due_original: d.due_original.map(local),
+            due_at: d.due_at.map(local),
+            events,
+            control_slip,
+        })
+    }
+
+    /// The set in force for a dossier and the forms it has now.
+    pub async fn dossier_forms(
+        &self,
+        principal: &motcua_domain::access::Principal,
+        id: Uuid,
+    ) -> Result<DossierForms, AppError> {
+        let src = self.dossier_form_source(principal, id).await?;
+        let rule_set = src.rule_set();
+        let forms = rules::available(&src)
+            .into_iter()
+            .map(|f| FormLink { form: f, slug: f.as_str(), label: rule_set.map(|s| f.label_vi(s)).unwrap_or_default() })
+            .collect();
+        Ok(DossierForms { rule_set, forms })
+    }
+
+    /// The content of one form (the JSON its template reads).
+    pub async fn dossier_form(
+        &self,
+        principal: &motcua_domain::access::Principal,
+        id: Uuid,
+        form: FormKind,
+    ) -> Result<FormDocument, AppError> {
+        let src = self.dossier_form_source(principal, id).await?;
+        rules::build(form, &src).map_err(|e| form_error(&e))
+    }
+
+    /// One form as a PDF whose QR code points to `<public_base_url>/tra-cuu-ho-so?ma=<code>`; stored with the
+    /// dossier when a document store is configured.
+    #[cfg(feature = "pdf")]
+    pub async fn dossier_form_pdf(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        form: FormKind,
+        public_base_url: &str,
+    ) -> Result<Vec<u8>, AppError> {
+        let doc = self.dossier_form(&ctx.principal, id, form).await?;
+        let url = motcua_pdf::status_url(public_base_url, &doc.code);
+        let pdf = motcua_pdf::Renderer::shared()
+            .render(&doc, &url)
+            .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        self.keep_form(ctx, id, &doc, &pdf).await;
+        Ok(pdf)
+    }
+
+    /// Without the `pdf` feature: `not_built`.
+    #[cfg(not(feature = "pdf"))]
+    pub async fn dossier_form_pdf(
+        &self,
+        ctx: &Ctx,
+        id: Uuid,
+        form: FormKind,
+        _public_base_url: &str,
+    ) -> Result<Vec<u8>, AppError> {
+        // Same answers as with the feature for unknown dossiers and forms not yet created.
+        self.dossier_form(&ctx.principal, id, form).await?;
+        Err(AppError::detailed(
+            ErrorCode::NotBuilt,
+            "Bản cài đặt này được biên dịch không có chức năng xuất biểu mẫu PDF (tính năng `pdf`).",
+        ))
+    }
+
+    /// Stores a generated form with its dossier unless the same bytes are already there. Storing is a copy for the
+    /// record: a missing or failing store does not keep the officer from the download.
+    #[cfg(feature = "pdf")]
+    async fn keep_form(&self, ctx: &Ctx, id: Uuid, doc: &FormDocument, pdf: &[u8]) {
+        if self.documents().is_err() {
+            return;
+        }
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(pdf));
+        let file_name = form_file_name(doc);
+        match self.dossier_files(&ctx.principal, id).await {
+            Ok(files) if files.iter().any(|f| f.sha256 == sha256 && f.file_name == file_name) => return,
+            Ok(_) => {}
+            Err(e) => {
+                tracing::warn!(dossier = %id, error = %e, "could not list dossier files; form not stored");
+                return;
+            }
+        }
+        let title = format!("{} – {}", doc.number, doc.title);
+        if let Err(e) = self.put_generated_file(ctx, id, &title, &file_name, pdf.to_vec()).await {
+            tracing::warn!(dossier = %id, form = doc.form.as_str(), error = %e, "generated form not stored");
+        }
+    }
+}
+
+/// "mau-01-tiep-nhan-000.00.20.H47-250701-0001.pdf".
+pub fn form_file_name(doc: &FormDocument) -> String {
+    let n = doc.form.number(doc.rule_set).unwrap_or(0);
+    format!("mau-{n:02}-{}-{}.pdf", doc.form.as_str(), doc.code)
+}
