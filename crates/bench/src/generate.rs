@@ -1,0 +1,643 @@
+//! The synthetic data generator: dossiers of a province's communes over the past days, with their events,
+//! deterministic from a seed.
+//!
+//! - Units come from the loaded tree: the communes (wards, special zones) under the chosen units. A commune whose
+//!   codes would fall back to an ancestor's agency code gets an illustrative one of its own, so that codes are
+//!   sequenced per receiving unit and day as in a province (an audited unit change).
+//! - Procedures are the published commune-level ones of the loaded catalogue with a confirmed time, with a
+//!   long-tail popularity: the procedure of rank r is drawn with weight 1/(r+1)^1.1, so a few get most dossiers.
+//! - Applicants are citizens of the reference population registry (valid ID numbers, Vietnamese names).
+//! - Each dossier follows a timeline: submitted online (and accepted within hours) or received at the counter or
+//!   by post, then returned on time, returned late (sometimes with an apology), supplemented on request,
+//!   withdrawn, refused at reception or stopped — or still open if its story reaches past now. Due dates are
+//!   computed on the working calendar at the unit's office hours, exactly as a live reception does.
+//! - Codes continue each agency's daily sequence (the stored `dossier_sequences` rows are read first and raised in
+//!   the same transaction as the dossiers), so later live receptions never collide.
+//!
+//! Rows are written in large transactions of multi-row statements (`motcua_storage::bulk`), on a task of their
+//! own so that generation and writing overlap on two cores.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, bail};
+use chrono::{DateTime, Datelike, NaiveDate, NaiveTime, TimeDelta, Utc, Weekday};
+use motcua_app::App;
+use motcua_app::accounts::{GrantInput, NewOfficer};
+use motcua_app::calendar::DueRequest;
+use motcua_app::catalogue::CatalogueQuery;
+use motcua_app::error::ErrorCode;
+use motcua_app::record::Ctx;
+use motcua_domain::access::Principal;
+use motcua_domain::calendar::working_time::{ReceptionChannel, instant, local};
+use motcua_domain::catalogue::Level;
+use motcua_domain::deadline::{Deadline, Duration as Statutory, Mode};
+use motcua_domain::dossier::{Action, DossierCode, SequenceWidth, Status};
+use motcua_domain::unit::{AgencyCode, UnitId, UnitKind};
+use motcua_reference::registry::Population;
+use motcua_storage::bulk::{self, SequenceRow};
+use motcua_storage::dossiers::DossierRecord;
+use motcua_storage::events::EventRecord;
+use motcua_storage::{Db, Json};
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use serde_json::json;
+use uuid::Uuid;
+
+/// The password of the officers the generator creates (`bench.<unit id>`, reception and handling at one commune).
+pub const BENCH_PASSWORD: &str = "MatKhau@Bench1";
+
+/// The username of the generated officer of a commune.
+pub fn officer_username(unit: &str) -> String {
+    format!("bench.{unit}")
+}
+
+/// What to generate.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    /// How many dossiers.
+    pub dossiers: u64,
+    /// The seed: the same seed on the same starting database gives the same rows.
+    pub seed: u64,
+    /// Dossiers are received by the communes under these units (e.g. `p48`).
+    pub units: Vec<String>,
+    /// Receptions are spread over this many days before today.
+    pub days: u32,
+    /// Dossiers per transaction.
+    pub batch: usize,
+    /// How many communes (the first by id) get a `bench.<unit>` officer for the load harness.
+    pub officers: usize,
+}
+
+impl Default for Spec {
+    fn default() -> Self {
+        Self { dossiers: 10_000, seed: 1, units: vec!["p48".into()], days: 365, batch: 20_000, officers: 32 }
+    }
+}
+
+/// What was generated.
+#[derive(Debug, Clone, Default)]
+pub struct Report {
+    /// Dossiers written.
+    pub dossiers: u64,
+    /// Events written.
+    pub events: u64,
+    /// Receiving communes.
+    pub communes: usize,
+    /// Procedures drawn from.
+    pub procedures: usize,
+    /// Officers created (existing ones are kept).
+    pub officers_created: usize,
+    /// Dossiers by status.
+    pub by_status: BTreeMap<&'static str, u64>,
+    /// Wall time of the dossier loading.
+    pub elapsed: Duration,
+}
+
+/// A procedure as the generator uses it.
+struct Drawable {
+    code: String,
+    version: i64,
+    form: serde_json::Value,
+    components: serde_json::Value,
+    duration: Statutory,
+    mode: Option<Mode>,
+}
+
+/// A receiving commune.
+struct Commune {
+    id: String,
+    province: String,
+    agency: AgencyCode,
+}
+
+/// Fills the database behind `app` (units and catalogue loaded, e.g. by `motcua demo --no-serve`); `progress` is
+/// called after each committed batch with the dossiers written so far.
+pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<Report> {
+    let communes = prepare_communes(app, spec).await?;
+    let officers_created = create_officers(app, &communes, spec.officers).await?;
+    let procedures = drawable_procedures(app, &communes[0]).await?;
+    let popularity = cumulative(procedures.len(), 1.1);
+    let commune_weights = cumulative(communes.len(), 0.5);
+
+    let db = app.db().clone();
+    let (existing, stored) = {
+        let mut tx = db.read().await?;
+        let existing = bulk::count_dossiers(&mut tx).await?;
+        let stored = bulk::sequences(&mut tx).await?;
+        tx.commit().await?;
+        (existing, stored)
+    };
+    let mut sequences: HashMap<(String, NaiveDate), i64> =
+        stored.into_iter().map(|r| ((r.agency_code, r.day), r.last_value)).collect();
+    // A second run on the same database draws other ids and applicants.
+    let mut rng = StdRng::seed_from_u64(spec.seed ^ (existing as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+    let population = Population::new(spec.seed, spec.dossiers.clamp(1, 200_000));
+    let applicants: Vec<serde_json::Value> = (0..population.len())
+        .filter_map(|i| population.person(i))
+        .map(|c| {
+            let phone = c.phone.clone().unwrap_or_else(|| format!("09{:08}", c.index % 100_000_000));
+            json!({ "id_number": c.id_number.as_str(), "full_name": c.full_name(), "phone": phone, "email": null })
+        })
+        .collect();
+    if applicants.is_empty() {
+        bail!("the reference population is empty");
+    }
+
+    let now = app.now();
+    let today = local(now).date();
+    let days: Vec<NaiveDate> = (1..=i64::from(spec.days.max(1)))
+        .rev()
+        .map(|back| today - TimeDelta::days(back))
+        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        .collect();
+    if days.is_empty() {
+        bail!("no working days to spread the dossiers over: raise --days");
+    }
+
+    let started = Instant::now();
+    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
+    let writer = tokio::spawn(async move {
+        let mut written = (0u64, 0u64);
+        while let Some(batch) = receiver.recv().await {
+            write_batch(&db, &batch).await?;
+            written.0 += batch.dossiers.len() as u64;
+            written.1 += batch.events.len() as u64;
+            if let Some(done) = batch.done {
+                let _ = done.send(written.0);
+            }
+        }
+        Ok::<_, anyhow::Error>(written)
+    });
+
+    let mut report =
+        Report { communes: communes.len(), procedures: procedures.len(), officers_created, ..Report::default() };
+    let mut batch = Batch::default();
+    let mut acks = Vec::new();
+    let total = spec.dossiers;
+    for (d, day) in days.iter().enumerate() {
+        // Spread evenly: day d gets its share of the total, the remainder to the first days.
+        let share = total / days.len() as u64 + u64::from((d as u64) < total % days.len() as u64);
+        let mut times: Vec<u32> = (0..share).map(|_| rng.random_range(0..(9 * 3600 + 30 * 60))).collect();
+        times.sort_unstable();
+        for seconds in times {
+            let at_local = day.and_time(NaiveTime::from_hms_opt(7, 30, 0).expect("07:30"))
+                + TimeDelta::seconds(i64::from(seconds));
+            let commune = &communes[draw(&mut rng, &commune_weights)];
+            let procedure = &procedures[draw(&mut rng, &popularity)];
+            let applicant = &applicants[rng.random_range(0..applicants.len())];
+            let story =
+                Story::new(app, &mut rng, commune, procedure, motcua_domain::time::storable(instant(at_local)), now)?;
+            let key = (commune.agency.as_str().to_owned(), *day);
+            let sequence = sequences.entry(key.clone()).or_insert(0);
+            *sequence += 1;
+            let code = DossierCode::issue(
+                &commune.agency,
+                *day,
+                u32::try_from(*sequence).unwrap_or(u32::MAX),
+                SequenceWidth::PROVINCIAL,
+            )
+            .with_context(|| format!("too many dossiers for {} on {day}: raise --days", commune.agency.as_str()))?;
+            batch.sequences.insert(key, *sequence);
+            *report.by_status.entry(story.status.as_str()).or_default() += 1;
+            story.push(&mut rng, &mut batch, commune, procedure, applicant, code.to_string());
+            if batch.dossiers.len() >= spec.batch.max(1) {
+                acks.push(send(&sender, &mut batch).await?);
+                report_progress(&mut acks, total, &mut progress);
+            }
+        }
+    }
+    if !batch.dossiers.is_empty() {
+        acks.push(send(&sender, &mut batch).await?);
+    }
+    drop(sender);
+    let (dossiers, events) = writer.await.context("writer task")??;
+    progress(dossiers, total);
+    report.dossiers = dossiers;
+    report.events = events;
+    report.elapsed = started.elapsed();
+    Ok(report)
+}
+
+/// Reports the batches committed so far without waiting for the others.
+fn report_progress(
+    acks: &mut Vec<tokio::sync::oneshot::Receiver<u64>>,
+    total: u64,
+    progress: &mut impl FnMut(u64, u64),
+) {
+    let mut latest = None;
+    acks.retain_mut(|ack| match ack.try_recv() {
+        Ok(done) => {
+            latest = Some(latest.map_or(done, |l: u64| l.max(done)));
+            false
+        }
+        Err(tokio::sync::oneshot::error::TryRecvError::Empty) => true,
+        Err(tokio::sync::oneshot::error::TryRecvError::Closed) => false,
+    });
+    if let Some(done) = latest {
+        progress(done, total);
+    }
+}
+
+#[derive(Default)]
+struct Batch {
+    dossiers: Vec<DossierRecord>,
+    events: Vec<EventRecord>,
+    sequences: HashMap<(String, NaiveDate), i64>,
+    done: Option<tokio::sync::oneshot::Sender<u64>>,
+}
+
+async fn send(
+    sender: &tokio::sync::mpsc::Sender<Batch>,
+    batch: &mut Batch,
+) -> anyhow::Result<tokio::sync::oneshot::Receiver<u64>> {
+    let (done, ack) = tokio::sync::oneshot::channel();
+    let mut full = std::mem::take(batch);
+    full.done = Some(done);
+    sender.send(full).await.map_err(|_| anyhow::anyhow!("the writer stopped (see its error)"))?;
+    Ok(ack)
+}
+
+/// One transaction: the dossiers, their events, and the daily sequences raised past their codes.
+async fn write_batch(db: &Db, batch: &Batch) -> anyhow::Result<()> {
+    let mut tx = db.begin_write().await?;
+    bulk::insert_dossiers(&mut tx, &batch.dossiers).await?;
+    bulk::insert_events(&mut tx, &batch.events).await?;
+    let mut rows: Vec<SequenceRow> = batch
+        .sequences
+        .iter()
+        .map(|((agency_code, day), last_value)| SequenceRow {
+            agency_code: agency_code.clone(),
+            day: *day,
+            last_value: *last_value,
+        })
+        .collect();
+    // A fixed order: concurrent writers of the same rows lock them in the same order.
+    rows.sort_by(|a, b| (&a.agency_code, a.day).cmp(&(&b.agency_code, b.day)));
+    bulk::raise_sequences(&mut tx, &rows).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The cumulative weights of ranks 0..n with weight 1/(r+1)^s.
+fn cumulative(n: usize, s: f64) -> Vec<f64> {
+    let mut sum = 0.0;
+    (0..n)
+        .map(|r| {
+            sum += 1.0 / ((r + 1) as f64).powf(s);
+            sum
+        })
+        .collect()
+}
+
+fn draw(rng: &mut StdRng, cumulative: &[f64]) -> usize {
+    let x = rng.random::<f64>() * cumulative.last().copied().unwrap_or(0.0);
+    cumulative.partition_point(|c| *c < x).min(cumulative.len().saturating_sub(1))
+}
+
+/// The communes under the chosen units, each with an agency code of its own.
+async fn prepare_communes(app: &App, spec: &Spec) -> anyhow::Result<Vec<Commune>> {
+    let tree = app.tree();
+    let today = motcua_domain::time::local_date(app.now());
+    let roots: Vec<UnitId> = spec
+        .units
+        .iter()
+        .map(|u| UnitId::parse(u).ok().filter(|id| tree.get(id).is_some()).with_context(|| format!("unknown unit {u}")))
+        .collect::<anyhow::Result<_>>()?;
+    let mut chosen: Vec<_> = tree
+        .units()
+        .filter(|u| u.kind.is_commune_level() && u.is_active_on(today))
+        .filter(|u| roots.iter().any(|r| &u.id == r || tree.is_within(&u.id, r)))
+        .cloned()
+        .collect();
+    chosen.sort_by(|a, b| a.id.as_str().cmp(b.id.as_str()));
+    if chosen.is_empty() {
+        bail!("no commune under {:?}", spec.units);
+    }
+    // Communes that would borrow an ancestor's agency code get their own (illustrative, like the demo's).
+    let borrowing: Vec<_> = chosen
+        .iter()
+        .enumerate()
+        .filter(|(_, u)| {
+            u.agency_code.is_none()
+                && !tree.children(&u.id).any(|c| c.kind == UnitKind::ServiceCentre && c.agency_code.is_some())
+        })
+        .map(|(i, u)| {
+            let province_letters = tree
+                .ancestors(&u.id)
+                .find_map(|a| a.agency_code.as_ref().map(|c| c.as_str().rsplit('.').next().unwrap_or("").to_owned()))
+                .filter(|l| l.len() == 3)
+                .unwrap_or_else(|| "H17".into());
+            let mut unit = u.clone();
+            unit.agency_code =
+                AgencyCode::parse(&format!("000.{:02}.{:02}.{province_letters}", 50 + i / 100, i % 100)).ok();
+            unit
+        })
+        .collect();
+    if !borrowing.is_empty() {
+        app.apply_units(&Ctx::system(), borrowing).await?;
+    }
+    let tree = app.tree();
+    chosen
+        .iter()
+        .map(|u| {
+            Ok(Commune {
+                id: u.id.to_string(),
+                province: tree.province_of(&u.id).map_or_else(|| "vn".to_owned(), |p| p.id.to_string()),
+                agency: motcua_app::dossiers::agency_code_of(&tree, &u.id)?,
+            })
+        })
+        .collect()
+}
+
+/// `bench.<unit>` officers (reception and handling at their commune) for the first `count` communes.
+async fn create_officers(app: &App, communes: &[Commune], count: usize) -> anyhow::Result<usize> {
+    let mut created = 0;
+    for c in communes.iter().take(count) {
+        let input = NewOfficer {
+            username: officer_username(&c.id),
+            full_name: "Cán bộ đo tải".into(),
+            unit_id: c.id.clone(),
+            password: BENCH_PASSWORD.into(),
+            grants: vec![
+                GrantInput { role: "reception".into(), unit_id: c.id.clone() },
+                GrantInput { role: "handler".into(), unit_id: c.id.clone() },
+            ],
+        };
+        match app.create_officer(&Ctx::system(), input).await {
+            Ok(_) => created += 1,
+            Err(e) if e.error_code() == ErrorCode::UsernameTaken => {}
+            Err(e) => return Err(e.into()),
+        }
+    }
+    Ok(created)
+}
+
+/// The published commune-level procedures with a confirmed time, in a seed-independent order (by code).
+async fn drawable_procedures(app: &App, sample_commune: &Commune) -> anyhow::Result<Vec<Drawable>> {
+    let mut codes = Vec::new();
+    for page in 1.. {
+        let results =
+            app.search_catalogue(&CatalogueQuery { page: Some(page), ..CatalogueQuery::default() }, false).await?;
+        codes.extend(results.items.iter().map(|s| s.code.clone()));
+        if results.items.is_empty() || i64::from(page) * i64::from(results.per_page) >= results.total {
+            break;
+        }
+    }
+    codes.sort();
+    let mut out = Vec::new();
+    for code in codes {
+        let stored = app.procedure(&Principal::Anonymous, &code, None).await?;
+        let p = &stored.procedure;
+        let Some(duration) = p.time.as_ref().and_then(|t| t.confirmed()) else { continue };
+        if !p.levels.contains(&Level::Commune) {
+            continue;
+        }
+        let form = p.form_for(None).map_or_else(BTreeMap::new, |f| {
+            motcua_app::demo::sample_form_values(f, "048203000001", &sample_commune.province, &sample_commune.id)
+        });
+        out.push(Drawable {
+            code: code.clone(),
+            version: stored.version,
+            form: json!(form),
+            components: json!(
+                p.components_for(None).filter(|c| c.mandatory).map(|c| c.key.clone()).collect::<Vec<_>>()
+            ),
+            duration,
+            mode: p.time.as_ref().and_then(|t| t.mode),
+        });
+    }
+    if out.is_empty() {
+        bail!(
+            "no published commune-level procedure with a confirmed time: load the catalogue first (motcua demo --no-serve)"
+        );
+    }
+    Ok(out)
+}
+
+/// One dossier's timeline.
+struct Story {
+    channel: ReceptionChannel,
+    submitted: DateTime<Utc>,
+    deemed: DateTime<Utc>,
+    due: DateTime<Utc>,
+    /// `(at, from, action, to)`, in order.
+    steps: Vec<(DateTime<Utc>, Status, Action, Status)>,
+    status: Status,
+    supplements: i64,
+    apologised: bool,
+}
+
+impl Story {
+    fn new(
+        app: &App,
+        rng: &mut StdRng,
+        commune: &Commune,
+        p: &Drawable,
+        at: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> anyhow::Result<Self> {
+        let channel = match rng.random_range(0..100) {
+            0..45 => ReceptionChannel::Online,
+            45..95 => ReceptionChannel::Counter,
+            _ => ReceptionChannel::Postal,
+        };
+        let due = app.compute_due(DueRequest {
+            received_at: at,
+            channel,
+            duration: p.duration,
+            mode: p.mode,
+            unit: UnitId::parse(&commune.id).ok(),
+        })?;
+        let hours = |h: f64| TimeDelta::milliseconds((h * 3_600_000.0) as i64);
+        let between = |rng: &mut StdRng, a: DateTime<Utc>, b: DateTime<Utc>| {
+            let span = (b - a).num_milliseconds().max(60_000);
+            a + TimeDelta::milliseconds(rng.random_range(span / 10..=span))
+        };
+        let mut steps = Vec::new();
+        let mut status = match channel {
+            ReceptionChannel::Online => {
+                steps.push((at, Status::Draft, Action::Submit, Status::Submitted));
+                if rng.random_range(0..100) < 4 {
+                    steps.push((
+                        at + hours(rng.random_range(1.0..20.0)),
+                        Status::Submitted,
+                        Action::RefuseReception,
+                        Status::NotAccepted,
+                    ));
+                    return Ok(Self::finish(channel, at, due.deemed_reception, due.due_at, steps, now, 0, false));
+                }
+                steps.push((
+                    at + hours(rng.random_range(0.2..20.0)),
+                    Status::Submitted,
+                    Action::Accept,
+                    Status::Accepted,
+                ));
+                Status::Accepted
+            }
+            _ => {
+                steps.push((at, Status::Draft, Action::ReceiveAtCounter, Status::Accepted));
+                Status::Accepted
+            }
+        };
+        let start = steps.last().map_or(at, |s| s.0) + hours(rng.random_range(0.1..4.0));
+        steps.push((start, status, Action::StartProcessing, Status::Processing));
+        status = Status::Processing;
+        let roll = rng.random_range(0..100);
+        let mut supplements = 0;
+        let mut apologised = false;
+        let mut due_at = due.due_at;
+        if (80..88).contains(&roll) {
+            // A supplement during processing pauses the clock: the due date moves by the pause.
+            let asked = between(rng, start, due_at);
+            let pause = hours(rng.random_range(4.0..120.0));
+            steps.push((asked, status, Action::RequestSupplement, Status::SupplementRequested));
+            steps.push((asked + pause, Status::SupplementRequested, Action::Supplement, Status::Processing));
+            due_at += pause;
+            supplements = 1;
+        }
+        let last = steps.last().map_or(start, |s| s.0);
+        match roll {
+            88..91 => steps.push((between(rng, last, due_at), status, Action::Withdraw, Status::Withdrawn)),
+            91..92 => steps.push((between(rng, last, due_at), status, Action::StopAfterReview, Status::Stopped)),
+            92..100 => {
+                // Late: half apologise before the due date.
+                if rng.random_bool(0.5) {
+                    steps.push((due_at - hours(rng.random_range(1.0..8.0)), status, Action::Apologise, status));
+                    apologised = true;
+                }
+                let issued = due_at + hours(rng.random_range(2.0..240.0));
+                steps.push((issued, status, Action::IssueResult, Status::Processed));
+                steps.push((
+                    issued + hours(rng.random_range(0.5..48.0)),
+                    Status::Processed,
+                    Action::ReturnResult,
+                    Status::Returned,
+                ));
+            }
+            _ => {
+                let issued = between(rng, last, due_at);
+                steps.push((issued, status, Action::IssueResult, Status::Processed));
+                let returned = (issued + hours(rng.random_range(0.5..24.0))).max(issued);
+                steps.push((returned, Status::Processed, Action::ReturnResult, Status::Returned));
+            }
+        }
+        Ok(Self::finish(channel, at, due.deemed_reception, due_at, steps, now, supplements, apologised))
+    }
+
+    /// Cuts the timeline at `now`: what has not happened yet is left out, and the status is the last one reached.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        channel: ReceptionChannel,
+        submitted: DateTime<Utc>,
+        deemed: DateTime<Utc>,
+        due: DateTime<Utc>,
+        mut steps: Vec<(DateTime<Utc>, Status, Action, Status)>,
+        now: DateTime<Utc>,
+        supplements: i64,
+        apologised: bool,
+    ) -> Self {
+        for s in &mut steps {
+            s.0 = motcua_domain::time::storable(s.0);
+        }
+        steps.retain(|s| s.0 <= now);
+        let status = steps.last().map_or(Status::Submitted, |s| s.3);
+        let supplements = if steps.iter().any(|s| s.2 == Action::RequestSupplement) { supplements } else { 0 };
+        let apologised = apologised && steps.iter().any(|s| s.2 == Action::Apologise);
+        Self { channel, submitted, deemed, due, steps, status, supplements, apologised }
+    }
+
+    fn push(
+        &self,
+        rng: &mut StdRng,
+        batch: &mut Batch,
+        commune: &Commune,
+        p: &Drawable,
+        applicant: &serde_json::Value,
+        code: String,
+    ) {
+        let id = uuid_at(rng, self.submitted);
+        let accepted = self.steps.iter().any(|s| s.3 == Status::Accepted);
+        let closed =
+            matches!(self.status, Status::NotAccepted | Status::Withdrawn | Status::Stopped | Status::Returned);
+        let updated = self.steps.last().map_or(self.submitted, |s| s.0);
+        let deadline = accepted.then(|| Deadline::new(local(self.deemed), local(self.due)));
+        let due_at = if accepted || self.status == Status::Submitted {
+            Some(motcua_domain::time::storable(self.due))
+        } else {
+            None
+        };
+        let record = DossierRecord {
+            id,
+            province_id: commune.province.clone(),
+            code: Some(code.clone()),
+            procedure_code: p.code.clone(),
+            procedure_version: p.version,
+            case_key: None,
+            channel: self.channel.as_str().into(),
+            receiving_unit_id: commune.id.clone(),
+            competent_unit_id: commune.id.clone(),
+            owner_unit_id: commune.id.clone(),
+            status: self.status.as_str().into(),
+            applicant: Json(applicant.clone()),
+            lookup_pin: format!("{:06}", rng.random_range(0..1_000_000u32)),
+            form: Json(p.form.clone()),
+            components: Json(p.components.clone()),
+            deadline: deadline.map(|d| Json(serde_json::to_value(d).expect("deadline serialises"))),
+            due_at,
+            supplement_requests: self.supplements,
+            apologised: self.apologised,
+            version: self.steps.len() as i64,
+            submitted_at: Some(self.submitted),
+            created_at: self.submitted,
+            updated_at: updated,
+            assignee_id: None,
+            step_index: None,
+            step_due_at: None,
+            closed_at: closed.then_some(updated),
+        };
+        let citizen = applicant.get("id_number").and_then(|v| v.as_str()).map(str::to_owned);
+        for (version, (at, from, action, to)) in self.steps.iter().enumerate() {
+            let by_applicant = matches!(action, Action::Submit | Action::Supplement | Action::Withdraw);
+            let reasons = match action {
+                Action::RefuseReception => Some("Hồ sơ không thuộc thẩm quyền giải quyết của đơn vị."),
+                Action::RequestSupplement => Some("Bổ sung bản sao giấy tờ chứng minh nơi cư trú."),
+                Action::StopAfterReview => Some("Không đủ điều kiện theo quy định."),
+                Action::Withdraw => Some("Người nộp xin rút hồ sơ."),
+                Action::Apologise => Some("Xin lỗi vì giải quyết quá hạn; hẹn lại ngày trả kết quả."),
+                _ => None,
+            };
+            batch.events.push(EventRecord {
+                province_id: commune.province.clone(),
+                id: uuid_at(rng, *at),
+                occurred_at: *at,
+                subject_type: "dossier".into(),
+                subject_id: id.to_string(),
+                action: "dossier.changed".into(),
+                unit_id: Some(commune.id.clone()),
+                actor_kind: if by_applicant { "citizen" } else { "officer" }.into(),
+                actor_id: if by_applicant { citizen.clone() } else { None },
+                actor_unit_id: (!by_applicant).then(|| commune.id.clone()),
+                request_id: None,
+                payload: Json(json!({
+                    "code": code,
+                    "from": from.as_str(),
+                    "to": to.as_str(),
+                    "action": action.as_str(),
+                    "reasons": reasons,
+                    "version": version + 1,
+                    "due_at": due_at,
+                    "owner_unit": commune.id,
+                    "generated": true,
+                })),
+            });
+        }
+        batch.dossiers.push(record);
+    }
+}
+
+/// A UUIDv7 of the instant `at` with random bits from the seeded generator (ordered by time, reproducible).
+fn uuid_at(rng: &mut StdRng, at: DateTime<Utc>) -> Uuid {
+    let bytes: [u8; 10] = rng.random();
+    uuid::Builder::from_unix_timestamp_millis(u64::try_from(at.timestamp_millis()).unwrap_or(0), &bytes).into_uuid()
+}
