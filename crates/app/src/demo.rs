@@ -74,6 +74,31 @@ pub const DEMO_OFFICERS: &[DemoOfficer] = &[
         unit: "c20410",
         grants: &[("reception", "c20410"), ("handler", "c20410")],
     },
+    // The rest of Phường Hội An's workflow: handling officer → head of department → head of agency → clerk.
+    DemoOfficer {
+        username: "thuly.hoian",
+        full_name: "Phan Văn Thụ Lý",
+        unit: "c20410",
+        grants: &[("handler", "c20410")],
+    },
+    DemoOfficer {
+        username: "truongphong.hoian",
+        full_name: "Huỳnh Thị Trưởng Phòng",
+        unit: "c20410",
+        grants: &[("department_head", "c20410")],
+    },
+    DemoOfficer {
+        username: "lanhdao.hoian",
+        full_name: "Ngô Văn Chủ Tịch",
+        unit: "c20410",
+        grants: &[("agency_head", "c20410"), ("leader", "c20410")],
+    },
+    DemoOfficer {
+        username: "vanthu.hoian",
+        full_name: "Trương Thị Văn Thư",
+        unit: "c20410",
+        grants: &[("clerk", "c20410")],
+    },
 ];
 
 /// What the demo load did.

@@ -43,11 +43,39 @@ pub enum ErrorCode {
     Timeout,
     /// A bug: logged with the request id.
     Internal,
+    /// The citizen login through the identity provider was refused (bad token, state, nonce …).
+    IdentityLoginFailed,
+    /// The identity provider cannot be reached or is not configured.
+    IdentityUnavailable,
+    /// The session's VNeID assurance level is below the procedure's minimum.
+    AssuranceTooLow,
+    /// The national population database cannot be reached (the citizen may declare the data instead).
+    PopulationUnavailable,
+    /// The lookup log could not be written, so the lookup is not answered (fail closed).
+    LookupLogUnavailable,
+    /// A file is larger than the limit of its slot.
+    FileTooLarge,
+    /// The bytes are not of an accepted kind (PDF, JPEG, PNG, XML where allowed).
+    FileTypeRefused,
+    /// The antivirus scanner found malware.
+    FileInfected,
+    /// The upload broke off before its end; nothing was kept.
+    UploadIncomplete,
+    /// A share link's time is over.
+    ShareLinkExpired,
+    /// An electronic result's signature does not verify.
+    SignatureInvalid,
+    /// A supplement request demands a component whose valid document is in the warehouse.
+    ComponentInWarehouse,
+    /// The dossier has not reached the event that creates this form (or its set has no such form).
+    FormNotAvailable,
+    /// A part this build was compiled without (e.g. PDF forms without the `pdf` feature).
+    NotBuilt,
 }
 
 impl ErrorCode {
     /// Every code, for the registry test and the documentation.
-    pub const ALL: [ErrorCode; 17] = [
+    pub const ALL: [ErrorCode; 31] = [
         Self::InvalidInput,
         Self::MalformedBody,
         Self::BodyTooLarge,
@@ -65,6 +93,20 @@ impl ErrorCode {
         Self::StorageFull,
         Self::Timeout,
         Self::Internal,
+        Self::IdentityLoginFailed,
+        Self::IdentityUnavailable,
+        Self::AssuranceTooLow,
+        Self::FileTooLarge,
+        Self::FileTypeRefused,
+        Self::FileInfected,
+        Self::UploadIncomplete,
+        Self::ShareLinkExpired,
+        Self::SignatureInvalid,
+        Self::ComponentInWarehouse,
+        Self::FormNotAvailable,
+        Self::NotBuilt,
+        Self::PopulationUnavailable,
+        Self::LookupLogUnavailable,
     ];
 
     /// The snake_case code sent to clients.
@@ -87,6 +129,20 @@ impl ErrorCode {
             Self::StorageFull => "storage_full",
             Self::Timeout => "timeout",
             Self::Internal => "internal",
+            Self::IdentityLoginFailed => "identity_login_failed",
+            Self::IdentityUnavailable => "identity_unavailable",
+            Self::AssuranceTooLow => "assurance_too_low",
+            Self::PopulationUnavailable => "population_unavailable",
+            Self::LookupLogUnavailable => "lookup_log_unavailable",
+            Self::FileTooLarge => "file_too_large",
+            Self::FileTypeRefused => "file_type_refused",
+            Self::FileInfected => "file_infected",
+            Self::UploadIncomplete => "upload_incomplete",
+            Self::ShareLinkExpired => "share_link_expired",
+            Self::SignatureInvalid => "signature_invalid",
+            Self::ComponentInWarehouse => "component_in_warehouse",
+            Self::FormNotAvailable => "form_not_available",
+            Self::NotBuilt => "not_built",
         }
     }
 
@@ -105,6 +161,20 @@ impl ErrorCode {
             Self::Unavailable | Self::StorageFull => 503,
             Self::Timeout => 408,
             Self::Internal => 500,
+            Self::IdentityLoginFailed => 401,
+            Self::IdentityUnavailable => 502,
+            Self::AssuranceTooLow => 403,
+            Self::PopulationUnavailable => 502,
+            Self::LookupLogUnavailable => 503,
+            Self::FileTooLarge => 413,
+            Self::FileTypeRefused => 415,
+            Self::FileInfected => 422,
+            Self::UploadIncomplete => 400,
+            Self::ShareLinkExpired => 410,
+            Self::SignatureInvalid => 422,
+            Self::ComponentInWarehouse => 409,
+            Self::FormNotAvailable => 409,
+            Self::NotBuilt => 501,
         }
     }
 
@@ -128,6 +198,32 @@ impl ErrorCode {
             Self::StorageFull => "Hệ thống tạm thời không thể lưu dữ liệu. Quản trị viên đã được báo.",
             Self::Timeout => "Yêu cầu xử lý quá lâu. Vui lòng thử lại.",
             Self::Internal => "Đã có lỗi xảy ra. Vui lòng thử lại hoặc liên hệ quản trị viên.",
+            Self::IdentityLoginFailed => "Đăng nhập bằng tài khoản định danh điện tử (VNeID) không thành công.",
+            Self::IdentityUnavailable => {
+                "Chưa kết nối được với hệ thống định danh điện tử (VNeID). Vui lòng thử lại sau ít phút."
+            }
+            Self::AssuranceTooLow => "Mức độ định danh điện tử của tài khoản chưa đủ cho thủ tục này.",
+            Self::PopulationUnavailable => {
+                "Chưa kết nối được với Cơ sở dữ liệu quốc gia về dân cư. Bạn có thể tự kê khai thông tin; hồ sơ sẽ ghi nhận là thông tin tự kê khai, chưa được xác thực."
+            }
+            Self::LookupLogUnavailable => {
+                "Không ghi được nhật ký tra cứu nên hệ thống chưa trả kết quả tra cứu. Vui lòng thử lại sau ít phút."
+            }
+            Self::FileTooLarge => "Tệp vượt quá dung lượng cho phép.",
+            Self::FileTypeRefused => "Loại tệp không được chấp nhận (hệ thống kiểm tra nội dung tệp, không theo tên).",
+            Self::FileInfected => "Tệp chứa mã độc và đã bị từ chối.",
+            Self::UploadIncomplete => "Việc tải tệp lên bị gián đoạn; không có gì được lưu.",
+            Self::ShareLinkExpired => "Liên kết chia sẻ đã hết hạn.",
+            Self::SignatureInvalid => "Chữ ký của kết quả điện tử không hợp lệ.",
+            Self::ComponentInWarehouse => {
+                "Thành phần hồ sơ đã có trong Kho dữ liệu của người nộp; không được yêu cầu nộp lại."
+            }
+            Self::FormNotAvailable => {
+                "Hồ sơ chưa có biểu mẫu này (chưa phát sinh sự việc tạo biểu mẫu, hoặc bộ biểu mẫu áp dụng cho hồ sơ không có mẫu này)."
+            }
+            Self::NotBuilt => {
+                "Bản cài đặt này không có chức năng được yêu cầu (ví dụ: xuất biểu mẫu PDF). Vui lòng liên hệ quản trị hệ thống."
+            }
         }
     }
 }

@@ -38,6 +38,13 @@ pub trait JobHandler: Send + Sync {
 #[derive(Clone, Default)]
 pub struct Registry(Arc<RwLock<HashMap<&'static str, Arc<dyn JobHandler>>>>);
 
+impl Registry {
+    /// Whether a handler of `kind` is registered.
+    pub fn has(&self, kind: &str) -> bool {
+        self.0.read().unwrap_or_else(|p| p.into_inner()).contains_key(kind)
+    }
+}
+
 /// Adds a job to the queue in `tx`; returns its id.
 pub async fn enqueue(
     tx: &mut Tx,
@@ -88,6 +95,8 @@ pub struct SweepReport {
     pub jobs_requeued: u64,
     /// Submission idempotency keys older than [`crate::dossiers::IDEMPOTENCY_KEPT`], forgotten.
     pub idempotency_keys_removed: u64,
+    /// Alerts raised (or re-opened) to units' leaders about dossiers nearing or past a due time.
+    pub dossier_alerts_raised: u64,
 }
 
 impl App {
@@ -149,9 +158,10 @@ impl App {
                 now - crate::dossiers::IDEMPOTENCY_KEPT,
             )
             .await?,
+            dossier_alerts_raised: 0,
         };
         tx.commit().await?;
-        Ok(report)
+        Ok(SweepReport { dossier_alerts_raised: self.sweep_dossiers().await?, ..report })
     }
 
     /// The newest jobs, for administrators of the province.

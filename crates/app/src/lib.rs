@@ -10,9 +10,13 @@ pub mod calendar;
 pub mod catalogue;
 pub mod clock;
 pub mod demo;
+pub mod documents;
 pub mod dossiers;
 pub mod error;
+pub mod identity;
 pub mod jobs;
+pub mod notices;
+pub mod population;
 pub mod record;
 pub mod units;
 
@@ -36,6 +40,8 @@ pub struct AppConfig {
     pub login_window: chrono::Duration,
     /// How long a claimed job may run before another worker may take it over.
     pub job_lease: chrono::Duration,
+    /// Citizen login through an OpenID Connect provider (VNeID); none: citizens cannot log in.
+    pub identity: Option<identity::IdentityConfig>,
 }
 
 impl Default for AppConfig {
@@ -45,6 +51,7 @@ impl Default for AppConfig {
             login_attempts: 5,
             login_window: chrono::Duration::minutes(15),
             job_lease: chrono::Duration::minutes(5),
+            identity: None,
         }
     }
 }
@@ -61,11 +68,15 @@ pub struct App {
     lookup_throttle: accounts::Throttle,
     calendar: Arc<RwLock<Arc<calendar::CalendarState>>>,
     procedures: catalogue::VersionCache,
+    identity: Option<identity::oidc::RelyingParty>,
+    documents: Option<Arc<documents::Documents>>,
+    population: population::PopulationState,
 }
 
 impl App {
     /// Builds the application over a migrated database and loads the unit tree.
     pub async fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> Result<Self, AppError> {
+        let identity = config.identity.clone().map(identity::oidc::RelyingParty::new).transpose()?;
         let app = Self {
             db,
             clock,
@@ -76,10 +87,19 @@ impl App {
             lookup_throttle: accounts::Throttle::default(),
             calendar: Arc::new(RwLock::new(Arc::new(calendar::CalendarState::generated_only()?))),
             procedures: catalogue::VersionCache::default(),
+            identity,
+            documents: None,
+            population: population::PopulationState::default(),
         };
         app.reload_tree().await?;
         app.reload_calendar().await?;
         Ok(app)
+    }
+
+    /// Attaches the document store (object storage, limits, result signer).
+    pub fn with_documents(mut self, documents: documents::Documents) -> Self {
+        self.documents = Some(Arc::new(documents));
+        self
     }
 
     /// The database handle.

@@ -8,6 +8,7 @@ pub mod access;
 pub mod calendar;
 pub mod catalogue;
 pub mod deadline;
+pub mod document;
 pub mod dossier;
 pub mod identity;
 pub mod job;

@@ -60,8 +60,139 @@ enum Command {
     /// The procedure catalogue: review report and file format.
     #[command(subcommand)]
     Catalogue(CatalogueCommand),
+    /// The document store: fixity check and orphan cleaning.
+    #[command(subcommand)]
+    Documents(DocumentsCommand),
+    /// The population-database lookup log: verify the chain and signatures, print the signed head.
+    #[command(subcommand, name = "lookup-log")]
+    LookupLog(LookupLogCommand),
+    /// Run a reference server of an external party standalone.
+    #[command(subcommand)]
+    Reference(ReferenceCommand),
+    /// Fill the database with synthetic dossiers and their events (benchmarks; loads the demo units and catalogue).
+    Generate {
+        /// How many dossiers.
+        #[arg(long, default_value_t = 10_000)]
+        dossiers: u64,
+        /// Seed: the same seed on the same database gives the same data.
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Receiving communes are those under these units (comma-separated ids).
+        #[arg(long, value_delimiter = ',', default_value = "p48")]
+        units: Vec<String>,
+        /// Days before today the receptions are spread over.
+        #[arg(long, default_value_t = 365)]
+        days: u32,
+        /// Dossiers per transaction.
+        #[arg(long, default_value_t = 20_000)]
+        batch: usize,
+        /// How many communes get a `bench.<commune>` officer for `motcua bench load`.
+        #[arg(long, default_value_t = 32)]
+        officers: usize,
+    },
+    /// Load benchmarks over HTTP.
+    #[command(subcommand)]
+    Bench(BenchCommand),
     /// Print the effective settings (passwords redacted).
     Config,
+}
+
+#[derive(Subcommand, Debug)]
+enum LookupLogCommand {
+    /// Check every record's hash and link, the signed head and checkpoints; names each altered, removed, inserted
+    /// or reordered record and exits non-zero if any.
+    Verify {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print the signed head as JSON (to publish outside the database).
+    Head,
+}
+
+#[derive(Subcommand, Debug)]
+enum ReferenceCommand {
+    /// The population registry with deterministic synthetic citizens (docs/population-registry-protocol.md).
+    Registry {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:22080")]
+        bind: String,
+        /// Number of citizens (at most 1 000 000).
+        #[arg(long, default_value_t = 100_000)]
+        size: u64,
+        /// Seed: the same seed gives the same people.
+        #[arg(long, default_value_t = motcua_reference::registry::DEMO_SEED)]
+        seed: u64,
+        /// The bearer API key callers must present.
+        #[arg(long, env = "MOTCUA_REFERENCE_REGISTRY_API_KEY", default_value = motcua_reference::registry::DEMO_API_KEY)]
+        api_key: String,
+    },
+    /// The VNeID-compatible OpenID Connect provider with the demo citizens (docs/identity.md).
+    Idp {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:22081")]
+        bind: String,
+        /// The issuer (public base URL); default `http://<bound address>`.
+        #[arg(long)]
+        issuer: Option<String>,
+        /// The one registered client's id.
+        #[arg(long, default_value = motcua_reference::idp::DEMO_CLIENT_ID)]
+        client_id: String,
+        /// Its secret.
+        #[arg(long, env = "MOTCUA_REFERENCE_IDP_CLIENT_SECRET", default_value = motcua_reference::idp::DEMO_CLIENT_SECRET)]
+        client_secret: String,
+        /// Its allowed redirect URIs (repeat the flag for several).
+        #[arg(long = "redirect-uri", default_value = "http://127.0.0.1:8080/dang-nhap/vneid/callback")]
+        redirect_uris: Vec<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum BenchCommand {
+    /// Run scenarios (submit, read, inbox, status, catalogue, or all) against a running server; prints a Markdown
+    /// table of throughput, latency percentiles, errors and the server's peak memory.
+    Load {
+        /// The server.
+        #[arg(long, default_value = "http://127.0.0.1:26080")]
+        url: String,
+        /// Scenarios (comma-separated).
+        #[arg(long, value_delimiter = ',', default_value = "all")]
+        scenario: Vec<String>,
+        /// Requests in flight.
+        #[arg(long, default_value_t = 64)]
+        concurrency: usize,
+        /// Seconds per scenario.
+        #[arg(long, default_value_t = 10.0)]
+        seconds: f64,
+        /// Stop a scenario after this many requests.
+        #[arg(long)]
+        requests: Option<u64>,
+        /// The unit whose communes' `bench.*` officers are used.
+        #[arg(long, default_value = "p48")]
+        root: String,
+        /// How many officers to log in.
+        #[arg(long, default_value_t = 32)]
+        officers: usize,
+        /// The server's process id, for its peak resident memory.
+        #[arg(long)]
+        server_pid: Option<u32>,
+        /// The backend's name in the table.
+        #[arg(long, default_value = "")]
+        backend: String,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+enum DocumentsCommand {
+    /// Re-hash every stored file and report missing or altered ones (non-zero exit if any).
+    Fixity {
+        /// Also remove stored bytes that no document points at (older than one hour).
+        #[arg(long)]
+        clean_orphans: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -154,6 +285,46 @@ fn main() -> ExitCode {
             Command::Catalogue(CatalogueCommand::Schema) => {
                 print!("{}", motcua_app::catalogue::json_schema());
                 Ok(())
+            }
+            Command::Documents(DocumentsCommand::Fixity { clean_orphans, json }) => {
+                commands::documents::fixity(&settings, clean_orphans, json).await
+            }
+            Command::LookupLog(LookupLogCommand::Verify { json }) => {
+                commands::lookup_log::verify(&settings, json).await
+            }
+            Command::LookupLog(LookupLogCommand::Head) => commands::lookup_log::head(&settings).await,
+            Command::Reference(ReferenceCommand::Registry { bind, size, seed, api_key }) => {
+                commands::reference::registry(&bind, size, seed, &api_key).await
+            }
+            Command::Reference(ReferenceCommand::Idp { bind, issuer, client_id, client_secret, redirect_uris }) => {
+                commands::idp::serve(&bind, issuer.as_deref(), &client_id, &client_secret, redirect_uris).await
+            }
+            Command::Generate { dossiers, seed, units, days, batch, officers } => {
+                let spec = motcua_bench::generate::Spec { dossiers, seed, units, days, batch, officers };
+                commands::generate::generate(&settings, spec).await
+            }
+            Command::Bench(BenchCommand::Load {
+                url,
+                scenario,
+                concurrency,
+                seconds,
+                requests,
+                root,
+                officers,
+                server_pid,
+                backend,
+            }) => {
+                let options = motcua_bench::load::Options {
+                    base: url,
+                    concurrency,
+                    duration: std::time::Duration::from_secs_f64(seconds),
+                    max_requests: requests,
+                    root,
+                    officers,
+                    server_pid,
+                    ..motcua_bench::load::Options::default()
+                };
+                commands::generate::load(options, &scenario, &backend).await
             }
             Command::Config => {
                 print!("{}", settings.to_redacted_toml()?);

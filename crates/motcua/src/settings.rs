@@ -23,6 +23,188 @@ pub struct Settings {
     pub jobs: JobSettings,
     /// Logging.
     pub log: LogSettings,
+    /// Document storage.
+    pub storage: StorageSettings,
+    /// The national population database connector.
+    pub population: PopulationSettings,
+    /// The lookup log's signing key.
+    pub lookup_log: LookupLogSettings,
+    /// Citizen login through an OpenID Connect provider (VNeID).
+    pub identity: IdentitySettings,
+    /// Which copies of applicants' notices are sent.
+    pub notices: NoticeSettings,
+    /// The SMTP relay for e-mail notices.
+    pub smtp: SmtpSettings,
+}
+
+/// `[notices]`: besides the portal notice, send e-mail (through `[smtp]`) and SMS (through an HTTP gateway).
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct NoticeSettings {
+    /// E-mail applicants who gave an address. `MOTCUA_NOTICES__EMAIL`, default false.
+    pub email: bool,
+    /// The SMS gateway (`POST {"to", "text"}`); empty: no SMS. `MOTCUA_NOTICES__SMS_URL`.
+    pub sms_url: String,
+    /// Bearer token of the SMS gateway. `MOTCUA_NOTICES__SMS_TOKEN` (never logged).
+    pub sms_token: String,
+}
+
+impl std::fmt::Debug for NoticeSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("NoticeSettings")
+            .field("email", &self.email)
+            .field("sms_url", &self.sms_url)
+            .field("sms_token", &if self.sms_token.is_empty() { "" } else { "***" })
+            .finish()
+    }
+}
+
+/// `[smtp]`: the mail relay (plain SMTP to a relay on the loopback or in the government network).
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SmtpSettings {
+    /// Host. `MOTCUA_SMTP__HOST`, default `127.0.0.1`.
+    pub host: String,
+    /// Port. `MOTCUA_SMTP__PORT`, default 25.
+    pub port: u16,
+    /// Login; empty for none. `MOTCUA_SMTP__USERNAME`.
+    pub username: String,
+    /// Password. `MOTCUA_SMTP__PASSWORD` (never logged).
+    pub password: String,
+    /// Sender. `MOTCUA_SMTP__FROM`.
+    pub from: String,
+}
+
+impl std::fmt::Debug for SmtpSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SmtpSettings")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("username", &self.username)
+            .field("password", &if self.password.is_empty() { "" } else { "***" })
+            .field("from", &self.from)
+            .finish()
+    }
+}
+
+impl SmtpSettings {
+    /// The use-case settings.
+    pub fn config(&self) -> motcua_app::notices::SmtpSettings {
+        let some = |v: &str| (!v.trim().is_empty()).then(|| v.trim().to_owned());
+        motcua_app::notices::SmtpSettings {
+            host: self.host.clone(),
+            port: self.port,
+            username: some(&self.username),
+            password: some(&self.password),
+            from: self.from.clone(),
+        }
+    }
+}
+
+/// `[identity]`: the VNeID-compatible OpenID Connect provider citizens log in with (docs/identity.md).
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentitySettings {
+    /// The provider's issuer URL (discovery at `<issuer_url>/.well-known/openid-configuration`); empty: citizens
+    /// cannot log in. `motcua demo` uses its own reference provider. `MOTCUA_IDENTITY__ISSUER_URL`.
+    pub issuer_url: String,
+    /// Our client id. `MOTCUA_IDENTITY__CLIENT_ID`.
+    pub client_id: String,
+    /// Our client secret (never printed). `MOTCUA_IDENTITY__CLIENT_SECRET`.
+    pub client_secret: String,
+    /// The callback registered at the provider, `<public address>/dang-nhap/vneid/callback`.
+    /// `MOTCUA_IDENTITY__REDIRECT_URL`.
+    pub redirect_url: String,
+    /// Citizen session lifetime in minutes. `MOTCUA_IDENTITY__SESSION_TTL_MINUTES`, default 120.
+    pub session_ttl_minutes: i64,
+}
+
+impl std::fmt::Debug for IdentitySettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("IdentitySettings")
+            .field("issuer_url", &self.issuer_url)
+            .field("client_id", &self.client_id)
+            .field("client_secret", &if self.client_secret.is_empty() { "" } else { "***" })
+            .field("redirect_url", &self.redirect_url)
+            .field("session_ttl_minutes", &self.session_ttl_minutes)
+            .finish()
+    }
+}
+
+impl IdentitySettings {
+    /// The relying party's configuration, if a provider is configured.
+    pub fn config(&self) -> Option<motcua_app::identity::IdentityConfig> {
+        (!self.issuer_url.trim().is_empty()).then(|| motcua_app::identity::IdentityConfig {
+            issuer_url: self.issuer_url.trim().trim_end_matches('/').to_owned(),
+            client_id: self.client_id.clone(),
+            client_secret: self.client_secret.clone(),
+            redirect_url: self.redirect_url.trim().to_owned(),
+            session_ttl: chrono::Duration::minutes(self.session_ttl_minutes),
+        })
+    }
+}
+
+/// `[population]`: the population registry (docs/population-registry-protocol.md).
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct PopulationSettings {
+    /// Base URL; empty: not connected (lookups refused, prefill declared). `motcua demo` uses its own reference
+    /// registry. `MOTCUA_POPULATION__BASE_URL`.
+    pub base_url: String,
+    /// Bearer API key (a secret). `MOTCUA_POPULATION__API_KEY`.
+    pub api_key: String,
+    /// Timeout of one attempt, in milliseconds. Default 3000.
+    pub timeout_ms: u64,
+    /// Timeout of connecting, in milliseconds. Default 1000.
+    pub connect_timeout_ms: u64,
+    /// Retries after a failed attempt. Default 2.
+    pub retries: u32,
+    /// Wait before the first retry, doubled each time, in milliseconds. Default 200.
+    pub backoff_ms: u64,
+    /// Consecutive failed lookups that open the circuit. Default 5.
+    pub breaker_threshold: u32,
+    /// Seconds the circuit stays open before a probe. Default 30.
+    pub breaker_cooldown_secs: u64,
+}
+
+impl std::fmt::Debug for PopulationSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("PopulationSettings")
+            .field("base_url", &self.base_url)
+            .field("api_key", &if self.api_key.is_empty() { "" } else { "***" })
+            .field("timeout_ms", &self.timeout_ms)
+            .field("retries", &self.retries)
+            .finish_non_exhaustive()
+    }
+}
+
+/// `[lookup_log]`: the Ed25519 key that signs the lookup log's head (docs/lookup-log.md).
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LookupLogSettings {
+    /// The secret key: 64 hex digits (a 32-byte seed). `MOTCUA_LOOKUP_LOG__SIGNING_KEY`. Empty: the key file.
+    pub signing_key: String,
+    /// The key's id, stored with every signature; a new id for a new key (rotation). Default `k1`.
+    pub key_id: String,
+    /// The key file used when `signing_key` is empty (`key_id:hex`), created on first start when
+    /// `generate_key`. Default `<data_dir>/lookup-log-signing.key`.
+    pub key_file: String,
+    /// Create a missing key file. Default true (the embedded demo); turn off where keys are provisioned.
+    pub generate_key: bool,
+    /// Seconds between kept checkpoints of the signed head. Default 60.
+    pub checkpoint_interval_secs: u64,
+}
+
+impl std::fmt::Debug for LookupLogSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LookupLogSettings")
+            .field("signing_key", &if self.signing_key.is_empty() { "" } else { "***" })
+            .field("key_id", &self.key_id)
+            .field("key_file", &self.key_file)
+            .field("generate_key", &self.generate_key)
+            .field("checkpoint_interval_secs", &self.checkpoint_interval_secs)
+            .finish()
+    }
 }
 
 /// `[database]`
@@ -83,6 +265,9 @@ pub struct ServerSettings {
     pub cookie_secure: bool,
     /// Name in the page header. `MOTCUA_SERVER__PORTAL_NAME`, default `Thành phố Đà Nẵng`.
     pub portal_name: String,
+    /// Public address of the portal, printed as the QR code of the PDF forms (`<public_url>/tra-cuu-ho-so?ma=…`).
+    /// `MOTCUA_SERVER__PUBLIC_URL`; empty (the default) means `http://<bind>`.
+    pub public_url: String,
 }
 
 /// `[session]`
@@ -107,6 +292,57 @@ pub struct JobSettings {
     pub poll_interval_ms: u64,
     /// How often the sweeper runs, in seconds. `MOTCUA_JOBS__SWEEP_INTERVAL_SECS`, default 60.
     pub sweep_interval_secs: u64,
+}
+
+/// `[storage]`: where document bytes go, the checks on them, and the result-signing keys.
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct StorageSettings {
+    /// `local` (files under `<data_dir>/files`) or `s3`. `MOTCUA_STORAGE__BACKEND`, default `local`.
+    pub backend: String,
+    /// S3 endpoint, e.g. `https://s3.example.vn`; empty for AWS. `MOTCUA_STORAGE__ENDPOINT`.
+    pub endpoint: String,
+    /// Bucket. `MOTCUA_STORAGE__BUCKET`.
+    pub bucket: String,
+    /// Region. `MOTCUA_STORAGE__REGION`, default `us-east-1`.
+    pub region: String,
+    /// Access key id. `MOTCUA_STORAGE__ACCESS_KEY_ID`.
+    pub access_key_id: String,
+    /// Secret access key (never printed). `MOTCUA_STORAGE__SECRET_ACCESS_KEY`.
+    pub secret_access_key: String,
+    /// Allow plain HTTP to the endpoint. `MOTCUA_STORAGE__ALLOW_HTTP`, default false.
+    pub allow_http: bool,
+    /// Path-style requests (most non-AWS stores). `MOTCUA_STORAGE__PATH_STYLE`, default true.
+    pub path_style: bool,
+    /// Largest document in bytes when the procedure sets none. `MOTCUA_STORAGE__MAX_FILE_BYTES`, default 20 MiB.
+    pub max_file_bytes: u64,
+    /// `host:port` of a ClamAV daemon that must pass every file; empty: no scan. `MOTCUA_STORAGE__CLAMD`.
+    pub clamd: String,
+    /// Directory of the units' result-signing keys (`<unit>.ed25519`); empty means `<data_dir>/keys`.
+    /// `MOTCUA_STORAGE__KEYS_DIR`.
+    pub keys_dir: String,
+    /// Generate a missing unit key (embedded default); turn off where keys are provisioned.
+    /// `MOTCUA_STORAGE__GENERATE_KEYS`, default true.
+    pub generate_keys: bool,
+}
+
+impl std::fmt::Debug for StorageSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("StorageSettings")
+            .field("backend", &self.backend)
+            .field("endpoint", &self.endpoint)
+            .field("bucket", &self.bucket)
+            .field("region", &self.region)
+            .field("access_key_id", &if self.access_key_id.is_empty() { "" } else { "***" })
+            .field("secret_access_key", &if self.secret_access_key.is_empty() { "" } else { "***" })
+            .field("allow_http", &self.allow_http)
+            .field("path_style", &self.path_style)
+            .field("max_file_bytes", &self.max_file_bytes)
+            .field("clamd", &self.clamd)
+            .field("keys_dir", &self.keys_dir)
+            .field("generate_keys", &self.generate_keys)
+            .finish()
+    }
 }
 
 /// `[log]`
@@ -135,6 +371,7 @@ body_limit_bytes = 2097152
 request_timeout_secs = 30
 cookie_secure = false
 portal_name = "Thành phố Đà Nẵng"
+public_url = ""
 
 [session]
 ttl_hours = 10
@@ -149,6 +386,56 @@ sweep_interval_secs = 60
 [log]
 format = "text"
 level = "info"
+
+[storage]
+backend = "local"
+endpoint = ""
+bucket = ""
+region = "us-east-1"
+access_key_id = ""
+secret_access_key = ""
+allow_http = false
+path_style = true
+max_file_bytes = 20971520
+clamd = ""
+keys_dir = ""
+generate_keys = true
+
+[population]
+base_url = ""
+api_key = ""
+timeout_ms = 3000
+connect_timeout_ms = 1000
+retries = 2
+backoff_ms = 200
+breaker_threshold = 5
+breaker_cooldown_secs = 30
+
+[identity]
+issuer_url = ""
+client_id = ""
+client_secret = ""
+redirect_url = ""
+session_ttl_minutes = 120
+
+[lookup_log]
+signing_key = ""
+key_id = "k1"
+key_file = ""
+generate_key = true
+checkpoint_interval_secs = 60
+
+[notices]
+email = false
+sms_url = ""
+sms_token = ""
+
+[smtp]
+host = "127.0.0.1"
+port = 25
+username = ""
+password = ""
+from = "Một cửa <motcua@localhost>"
 "#;
 
 /// Flags that override the other layers.
@@ -204,6 +491,15 @@ impl Settings {
     }
 
     fn validate(&self) -> anyhow::Result<()> {
+        match self.storage.backend.as_str() {
+            "local" => {}
+            "s3" if !self.storage.bucket.trim().is_empty() => {}
+            "s3" => bail!("storage.bucket: required when storage.backend is `s3`"),
+            other => bail!("storage.backend: `{other}` must be `local` or `s3`"),
+        }
+        if self.storage.max_file_bytes < 1024 {
+            bail!("storage.max_file_bytes: must be at least 1024");
+        }
         self.bind_addr()?;
         let url = self.database_url();
         if !(url.starts_with("sqlite:") || url.starts_with("postgres:") || url.starts_with("postgresql:")) {
@@ -220,6 +516,21 @@ impl Settings {
         }
         if self.session.ttl_hours < 1 || self.session.login_window_minutes < 1 || self.session.login_attempts < 1 {
             bail!("session: ttl_hours, login_attempts and login_window_minutes must be at least 1");
+        }
+        if self.population.timeout_ms == 0 || self.population.breaker_threshold == 0 {
+            bail!("population: timeout_ms and breaker_threshold must be at least 1");
+        }
+        let id = &self.identity;
+        if !id.issuer_url.trim().is_empty()
+            && (id.client_id.is_empty() || id.client_secret.is_empty() || id.redirect_url.trim().is_empty())
+        {
+            bail!("identity: client_id, client_secret and redirect_url are required when issuer_url is set");
+        }
+        if id.session_ttl_minutes < 1 {
+            bail!("identity.session_ttl_minutes: must be at least 1");
+        }
+        if self.lookup_log.checkpoint_interval_secs == 0 {
+            bail!("lookup_log.checkpoint_interval_secs: must be at least 1");
         }
         if self.server.request_timeout_secs == 0 || self.server.body_limit_bytes < 1024 {
             bail!("server: request_timeout_secs must be at least 1 and body_limit_bytes at least 1024");
@@ -244,6 +555,32 @@ impl Settings {
         }
     }
 
+    /// The document store's settings, with paths resolved against the data directory.
+    pub fn documents_config(&self) -> motcua_app::documents::DocumentsConfig {
+        use motcua_app::documents::{Backend, DocumentsConfig, S3Config};
+        let s = &self.storage;
+        let backend = if s.backend == "s3" {
+            Backend::S3(S3Config {
+                endpoint: s.endpoint.trim().to_owned(),
+                bucket: s.bucket.trim().to_owned(),
+                region: s.region.trim().to_owned(),
+                access_key_id: s.access_key_id.clone(),
+                secret_access_key: s.secret_access_key.clone(),
+                allow_http: s.allow_http,
+                path_style: s.path_style,
+            })
+        } else {
+            Backend::Local(self.data_dir.join("files"))
+        };
+        DocumentsConfig {
+            backend,
+            max_file_bytes: s.max_file_bytes,
+            clamd: Some(s.clamd.trim().to_owned()).filter(|c| !c.is_empty()),
+            keys_dir: if s.keys_dir.trim().is_empty() { self.data_dir.join("keys") } else { s.keys_dir.trim().into() },
+            generate_keys: s.generate_keys,
+        }
+    }
+
     /// Whether the embedded SQLite default is in use.
     pub fn is_embedded(&self) -> bool {
         self.database_url().starts_with("sqlite:")
@@ -253,6 +590,24 @@ impl Settings {
     pub fn to_redacted_toml(&self) -> anyhow::Result<String> {
         let mut shown = self.clone();
         shown.database.url = redact(&self.database_url());
+        if !shown.storage.access_key_id.is_empty() {
+            shown.storage.access_key_id = "***".into();
+        }
+        if !shown.storage.secret_access_key.is_empty() {
+            shown.storage.secret_access_key = "***".into();
+        }
+        if !shown.population.api_key.is_empty() {
+            shown.population.api_key = "***".into();
+        }
+        if !shown.lookup_log.signing_key.is_empty() {
+            shown.lookup_log.signing_key = "***".into();
+        }
+        if !shown.smtp.password.is_empty() {
+            shown.smtp.password = "***".into();
+        }
+        if !shown.notices.sms_token.is_empty() {
+            shown.notices.sms_token = "***".into();
+        }
         Ok(toml::to_string_pretty(&shown)?)
     }
 }
@@ -267,6 +622,18 @@ mod tests {
         assert_eq!(s.database_url(), "sqlite:///tmp/x/motcua.db");
         assert_eq!(s.bind_addr().unwrap().port(), 8080);
         assert!(s.is_embedded());
+    }
+
+    #[test]
+    fn storage_keys_are_redacted_and_s3_needs_a_bucket() {
+        let mut s = Settings::load(None, &Overrides::default()).unwrap();
+        s.storage.secret_access_key = "s3cr3t-key".into();
+        s.storage.access_key_id = "AKIAEXAMPLE".into();
+        assert!(!format!("{s:?}").contains("s3cr3t-key") && !format!("{s:?}").contains("AKIAEXAMPLE"));
+        let shown = s.to_redacted_toml().unwrap();
+        assert!(!shown.contains("s3cr3t-key") && !shown.contains("AKIAEXAMPLE"), "{shown}");
+        s.storage.backend = "s3".into();
+        assert!(format!("{:#}", s.validate().unwrap_err()).contains("storage.bucket"));
     }
 
     #[test]

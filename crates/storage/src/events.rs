@@ -10,7 +10,7 @@ use crate::db::Tx;
 use crate::error::StorageError;
 
 #[derive(Iden)]
-enum Events {
+pub(crate) enum Events {
     Table,
     ProvinceId,
     Id,
@@ -55,7 +55,7 @@ pub struct EventRecord {
     pub payload: Json<serde_json::Value>,
 }
 
-const COLUMNS: [Events; 12] = [
+pub(crate) const COLUMNS: [Events; 12] = [
     Events::ProvinceId,
     Events::Id,
     Events::OccurredAt,
@@ -73,7 +73,14 @@ const COLUMNS: [Events; 12] = [
 /// Appends an event.
 pub async fn append(tx: &mut Tx, event: &EventRecord) -> Result<(), StorageError> {
     let mut insert = Query::insert();
-    insert.into_table(Events::Table).columns(COLUMNS).values_panic([
+    insert.into_table(Events::Table).columns(COLUMNS).values_panic(values(event));
+    tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// An event's values in [`COLUMNS`] order.
+pub(crate) fn values(event: &EventRecord) -> [sea_query::SimpleExpr; 12] {
+    [
         event.province_id.clone().into(),
         event.id.into(),
         event.occurred_at.into(),
@@ -86,9 +93,7 @@ pub async fn append(tx: &mut Tx, event: &EventRecord) -> Result<(), StorageError
         event.actor_unit_id.clone().into(),
         event.request_id.clone().into(),
         event.payload.0.clone().into(),
-    ]);
-    tx.execute(&insert).await?;
-    Ok(())
+    ]
 }
 
 /// The newest events of the given units, newest first.

@@ -5,13 +5,18 @@
 //! ([`write`]), so concurrent requests share one durable commit while each stays
 //! isolated in its own savepoint. Only this crate contains SQL.
 
+pub mod bulk;
 pub mod calendar;
 pub mod catalogue;
+pub mod citizens;
 pub mod db;
+pub mod documents;
+pub mod dossier_work;
 pub mod dossiers;
 pub mod error;
 pub mod events;
 pub mod jobs;
+pub mod lookup_log;
 pub mod office_hours;
 pub mod officers;
 pub mod sessions;

@@ -7,6 +7,8 @@
 //! Without the URL the PostgreSQL half is skipped loudly, unless `CI` or
 //! `MOTCUA_REQUIRE_PG` is set, in which case it fails: it can never vanish silently.
 
+pub mod smtp;
+
 use motcua_storage::{Backend, Db, DbOptions};
 use sqlx::{Connection, Executor, PgConnection};
 

@@ -17,6 +17,9 @@ use crate::state::AppState;
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "motcua_session";
 
+/// The citizen session cookie's name (a citizen logged in through VNeID).
+pub const CITIZEN_COOKIE: &str = "motcua_citizen";
+
 /// JSON body; malformed or oversized bodies become problem+json.
 pub struct AppJson<T>(pub T);
 
@@ -67,22 +70,49 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     }
 }
 
-/// The caller: the officer behind the session, if any, plus the request id.
+/// The caller: the officer or citizen behind the session, if any, plus the request id.
 pub struct Caller {
     /// The logged-in officer.
     pub officer: Option<OfficerView>,
+    /// The logged-in citizen (VNeID), when no officer is logged in.
+    pub citizen: Option<motcua_app::identity::CitizenSession>,
     /// The session token presented (for logout).
     pub token: Option<String>,
+    /// The citizen session token presented (for logout).
+    pub citizen_token: Option<String>,
     /// The request id set by the middleware.
     pub request_id: Option<String>,
 }
 
 impl Caller {
+    /// Who acts: the officer, else the citizen, else nobody.
+    pub fn principal(&self) -> Principal {
+        match (&self.officer, &self.citizen) {
+            (Some(officer), _) => officer.principal(),
+            (None, Some(citizen)) => citizen.principal(),
+            (None, None) => Principal::Anonymous,
+        }
+    }
+
     /// The use-case context for this caller.
     pub fn ctx(&self) -> Ctx {
-        let principal = self.officer.as_ref().map_or(Principal::Anonymous, OfficerView::principal);
-        Ctx::new(principal, self.request_id.clone())
+        Ctx::new(self.principal(), self.request_id.clone())
     }
+}
+
+/// The value of the cookie `name`, if present and non-empty.
+pub fn cookie(parts: &Parts, name: &str) -> Option<String> {
+    parts.headers.get_all(header::COOKIE).iter().filter_map(|v| v.to_str().ok()).find_map(|cookies| {
+        cookies.split(';').find_map(|pair| {
+            let (n, value) = pair.trim().split_once('=')?;
+            (n == name && !value.is_empty()).then(|| value.to_owned())
+        })
+    })
+}
+
+/// Whether a presented token has the shape of ours (64 hex characters): anything else cannot be a session.
+fn token_shaped(t: &str) -> bool {
+    t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit())
 }
 
 /// The session token of a request: the cookie, or `Authorization: Bearer`.
@@ -110,11 +140,19 @@ impl FromRequestParts<AppState> for Caller {
         let request_id = parts.headers.get("x-request-id").and_then(|v| v.to_str().ok()).map(str::to_owned);
         let token = session_token(parts);
         let officer = match &token {
-            // Tokens are 64 hex characters; anything else cannot be a session.
-            Some(t) if t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()) => state.app.authenticate(t).await?,
+            Some(t) if token_shaped(t) => state.app.authenticate(t).await?,
             _ => None,
         };
-        Ok(Self { officer, token, request_id })
+        // A citizen: the citizen cookie, or a bearer token that is not an officer's.
+        let citizen_token = match &officer {
+            Some(_) => None,
+            None => cookie(parts, CITIZEN_COOKIE).or_else(|| token.clone()),
+        };
+        let citizen = match &citizen_token {
+            Some(t) if token_shaped(t) => state.app.authenticate_citizen(t).await?,
+            _ => None,
+        };
+        Ok(Self { officer, citizen, token, citizen_token, request_id })
     }
 }
 
@@ -125,6 +163,11 @@ pub fn session_cookie(token: Option<&str>, max_age_secs: i64, secure: bool) -> S
         Some(t) => format!("{SESSION_COOKIE}={t}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"),
         None => format!("{SESSION_COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0{secure}"),
     }
+}
+
+/// Builds the `Set-Cookie` value for a citizen session (or its removal with `None`).
+pub fn citizen_cookie(token: Option<&str>, max_age_secs: i64, secure: bool) -> String {
+    session_cookie(token, max_age_secs, secure).replacen(SESSION_COOKIE, CITIZEN_COOKIE, 1)
 }
 
 /// Query string; a bad parameter becomes problem+json.

@@ -17,6 +17,8 @@ pub struct WebConfig {
     pub request_timeout: Duration,
     /// Name shown in the page header, e.g. the province.
     pub portal_name: String,
+    /// The public address of the portal (no trailing slash), printed as the QR code of the PDF forms.
+    pub public_url: String,
 }
 
 impl Default for WebConfig {
@@ -26,6 +28,7 @@ impl Default for WebConfig {
             body_limit: 2 * 1024 * 1024,
             request_timeout: Duration::from_secs(30),
             portal_name: "Thành phố Đà Nẵng".into(),
+            public_url: "http://127.0.0.1:8080".into(),
         }
     }
 }

@@ -11,17 +11,27 @@ pub struct Portal {
     pub name: String,
     /// The logged-in officer's name, if any.
     pub officer: Option<String>,
+    /// The logged-in citizen's name, if any (pages built with [`Portal::of`]).
+    pub citizen: Option<String>,
 }
 
 impl Portal {
     /// The frame for a visitor.
     pub fn anonymous() -> Self {
-        Self { name: crate::state::WebConfig::default().portal_name, officer: None }
+        Self { name: crate::state::WebConfig::default().portal_name, officer: None, citizen: None }
     }
 
     /// The frame for the current request.
     pub fn new(name: &str, officer: Option<&OfficerView>) -> Self {
-        Self { name: name.to_owned(), officer: officer.map(|o| o.full_name.clone()) }
+        Self { name: name.to_owned(), officer: officer.map(|o| o.full_name.clone()), citizen: None }
+    }
+
+    /// The frame for the current request, officer or citizen.
+    pub fn of(name: &str, caller: &crate::extract::Caller) -> Self {
+        Self {
+            citizen: caller.citizen.as_ref().map(|c| c.full_name.clone()),
+            ..Self::new(name, caller.officer.as_ref())
+        }
     }
 }
 

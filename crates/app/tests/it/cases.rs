@@ -346,7 +346,7 @@ pub async fn sweeper_removes_expired_sessions(db: Db) {
     assert!(app.authenticate(&session.token).await.unwrap().is_none());
     assert_eq!(
         app.sweep().await.unwrap(),
-        SweepReport { sessions_removed: 1, jobs_requeued: 0, idempotency_keys_removed: 0 }
+        SweepReport { sessions_removed: 1, jobs_requeued: 0, idempotency_keys_removed: 0, dossier_alerts_raised: 0 }
     );
 }
 

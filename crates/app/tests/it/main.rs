@@ -2,7 +2,10 @@
 
 mod cases;
 mod catalogue;
+mod documents;
+mod dossier_forms;
 mod dossiers;
+mod population;
 
 motcua_testkit::dual_test!(cases:
     demo_load_is_idempotent_and_audited,
@@ -40,5 +43,83 @@ mod dossier_cases {
         concurrent_actions_and_receptions,
         idempotent_submissions_and_the_timeline,
         public_status_needs_a_second_factor_and_resists_enumeration,
+        notices_are_mailed_through_smtp_and_texted,
     );
+}
+
+mod document_cases {
+    use super::documents;
+    motcua_testkit::dual_test!(documents:
+        uploads_are_checked_streamed_and_deduplicated,
+        results_are_signed_verified_shared_and_reused,
+        fixity_finds_missing_bytes_and_cleans_orphans,
+        clamd_refuses_infected_files_and_fails_closed,
+    );
+}
+
+mod population_cases {
+    use super::population;
+    motcua_testkit::dual_test!(population:
+        officer_lookup_returns_the_asked_fields_and_is_logged,
+        lookups_without_purpose_basis_or_scope_are_refused_and_recorded,
+        registry_down_slow_and_the_circuit_breaker,
+        prefill_fills_and_locks_or_falls_back_to_declaring,
+        auditor_report_counts_and_exports_within_scope,
+        restarts_rotation_and_key_reuse,
+        parallel_lookups_keep_one_chain,
+    );
+}
+
+/// Lookup-log cases that also need the database URL, to act behind the application's back.
+mod population_raw_cases {
+    macro_rules! dual_raw {
+        ($($name:ident),* $(,)?) => {
+            mod sqlite {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $name() {
+                        let t = motcua_testkit::TestDb::sqlite().await;
+                        crate::population::$name(t.db(), t.url()).await;
+                        t.finish().await;
+                    }
+                )*
+            }
+            mod postgres {
+                $(
+                    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+                    async fn $name() {
+                        let Some(t) = motcua_testkit::TestDb::postgres().await else { return };
+                        crate::population::$name(t.db(), t.url()).await;
+                        t.finish().await;
+                    }
+                )*
+            }
+        };
+    }
+    dual_raw!(
+        the_database_refuses_rewrites,
+        tamper_change_a_byte,
+        tamper_delete_a_record,
+        tamper_swap_two,
+        tamper_insert_one,
+        tamper_drop_the_tail,
+        fail_closed_when_the_log_cannot_be_written,
+    );
+}
+
+mod identity;
+
+mod identity_cases {
+    use super::identity;
+    motcua_testkit::dual_test!(identity:
+        citizen_login_over_http_opens_a_session_that_expires,
+        forged_expired_and_misbound_tokens_are_refused,
+        wrong_state_and_replayed_callbacks_are_refused,
+        assurance_levels_and_my_dossiers,
+    );
+}
+
+mod dossier_forms_cases {
+    use super::dossier_forms;
+    motcua_testkit::dual_test!(dossier_forms: forms_are_built_from_events_and_stored_once);
 }

@@ -18,6 +18,11 @@ use tokio::sync::watch;
 use crate::settings::{Settings, redact};
 
 pub mod catalogue;
+pub mod documents;
+pub mod generate;
+pub mod idp;
+pub mod lookup_log;
+pub mod reference;
 
 /// Logs to stderr as text or JSON; `RUST_LOG` overrides `log.level`.
 pub fn init_logging(settings: &Settings) {
@@ -59,9 +64,25 @@ pub(crate) async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Resu
         session_ttl: chrono::Duration::hours(settings.session.ttl_hours),
         login_attempts: settings.session.login_attempts,
         login_window: chrono::Duration::minutes(settings.session.login_window_minutes),
+        identity: settings.identity.config(),
         ..AppConfig::default()
     };
-    App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))
+    let app = App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))?;
+    let documents = motcua_app::documents::Documents::open(&settings.documents_config())
+        .map_err(for_operator("storage: opening the document store"))?;
+    tracing::info!(store = documents.files().describe(), "document store opened");
+    let app = app.with_documents(documents);
+    if settings.notices.email {
+        app.enable_email_notices(&settings.smtp.config()).map_err(for_operator("smtp: e-mail notices"))?;
+    }
+    if !settings.notices.sms_url.trim().is_empty() {
+        let token = Some(settings.notices.sms_token.clone()).filter(|t| !t.is_empty());
+        app.enable_sms_notices(std::sync::Arc::new(motcua_app::notices::HttpSmsGateway::new(
+            settings.notices.sms_url.trim(),
+            token,
+        )));
+    }
+    Ok(app)
 }
 
 /// An error as the operator at the console needs it, prefixed with what was being done:
@@ -147,28 +168,48 @@ pub async fn demo(settings: &Settings, then_serve: bool) -> anyhow::Result<()> {
         return Ok(());
     }
     let addr = settings.bind_addr()?;
+    // The reference population registry rides on the demo's own listener; the connector calls it over HTTP.
+    let registry = motcua_reference::registry::Registry::new(
+        motcua_reference::registry::Population::demo(),
+        motcua_reference::registry::DEMO_API_KEY,
+    );
+    let mounted = axum::Router::new().nest("/reference/registry", registry.router());
+    let mut app = lookup_log::attach(settings, app).await?;
+    if settings.population.base_url.trim().is_empty() {
+        let host = if addr.ip().is_unspecified() { "127.0.0.1".to_owned() } else { addr.ip().to_string() };
+        let base = format!("http://{host}:{}/reference/registry", addr.port());
+        let connector = lookup_log::connector(settings, &base, motcua_reference::registry::DEMO_API_KEY)?;
+        app = app.with_population_registry(Arc::new(connector));
+    }
+    let (app, mounted) = idp::attach_demo(settings, addr, app, mounted)?;
     println!("\nTài khoản cán bộ mẫu (mật khẩu chung: {DEMO_PASSWORD}):");
     for officer in DEMO_OFFICERS {
         let roles: Vec<&str> = officer.grants.iter().map(|(role, _)| *role).collect();
         println!("  {:<18} {:<28} {} @ {}", officer.username, officer.full_name, roles.join(", "), officer.unit);
     }
-    run_server(settings, app, addr).await
+    run_server(settings, app, addr, mounted).await
 }
 
 /// `motcua serve`
 pub async fn serve(settings: &Settings) -> anyhow::Result<()> {
     let app = open_app(settings, settings.database.migrate_on_start).await?;
-    run_server(settings, app, settings.bind_addr()?).await
+    let app = lookup_log::attach(settings, app).await?;
+    run_server(settings, app, settings.bind_addr()?, axum::Router::new()).await
 }
 
-async fn run_server(settings: &Settings, app: App, addr: SocketAddr) -> anyhow::Result<()> {
+/// `mounted`: routes served beside the application (the demo's reference servers).
+async fn run_server(settings: &Settings, app: App, addr: SocketAddr, mounted: axum::Router) -> anyhow::Result<()> {
     let web = WebConfig {
         cookie_secure: settings.server.cookie_secure,
         body_limit: settings.server.body_limit_bytes,
         request_timeout: Duration::from_secs(settings.server.request_timeout_secs),
         portal_name: settings.server.portal_name.clone(),
+        public_url: match settings.server.public_url.trim().trim_end_matches('/') {
+            "" => format!("http://{addr}"),
+            url => url.to_owned(),
+        },
     };
-    let router = motcua_web::router(AppState::new(app.clone(), web));
+    let router = mounted.merge(motcua_web::router(AppState::new(app.clone(), web)));
     let listener =
         tokio::net::TcpListener::bind(addr).await.with_context(|| format!("server.bind: cannot listen on {addr}"))?;
     let addr = listener.local_addr().context("reading the bound address")?;

@@ -1,5 +1,6 @@
 //! Storage behaviour, each case run on SQLite and on PostgreSQL.
 
+mod bulk;
 mod cases;
 mod group_commit;
 mod schema;

@@ -2,10 +2,14 @@
 
 pub mod calendar;
 pub mod catalogue;
+pub mod citizen;
+pub mod documents;
+pub mod dossier_forms;
 pub mod dossiers;
 pub mod health;
 pub mod jobs;
 pub mod officers;
+pub mod population;
 pub mod session;
 pub mod units;
 
@@ -26,7 +30,9 @@ use crate::state::AppState;
     tags(
         (name = "units", description = "Đơn vị hành chính và cơ cấu tổ chức"),
         (name = "session", description = "Đăng nhập cán bộ"),
+        (name = "citizen", description = "Người dân đăng nhập bằng VNeID: hồ sơ của tôi, nộp hồ sơ trực tuyến"),
         (name = "officers", description = "Tài khoản cán bộ"),
+        (name = "population", description = "Tra cứu Cơ sở dữ liệu quốc gia về dân cư và nhật ký tra cứu"),
         (name = "jobs", description = "Công việc nền"),
         (name = "calendar", description = "Lịch làm việc, ngày nghỉ và hạn giải quyết"),
         (name = "catalogue", description = "Danh mục thủ tục hành chính, tờ khai điện tử và rà soát"),
@@ -46,9 +52,14 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(units::get))
         .routes(routes!(session::create, session::delete))
         .routes(routes!(session::me))
+        .routes(routes!(citizen::me))
+        .routes(routes!(citizen::list, citizen::file))
+        .routes(routes!(citizen::get))
         .routes(routes!(officers::list))
         .routes(routes!(officers::create))
         .routes(routes!(officers::update))
+        .routes(routes!(population::lookup, population::report))
+        .routes(routes!(population::mine))
         .routes(routes!(jobs::list))
         .routes(routes!(jobs::retry))
         .routes(routes!(calendar::get, calendar::put))
@@ -67,5 +78,34 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(dossiers::get))
         .routes(routes!(dossiers::timeline))
         .routes(routes!(dossiers::act))
+        .routes(routes!(dossiers::inbox))
+        .routes(routes!(dossiers::control_slip))
+        .routes(routes!(dossiers::alerts))
+        .routes(routes!(dossiers::consultations))
+        .routes(routes!(dossiers::answer))
         .routes(routes!(dossiers::public_status))
+        .routes(routes!(dossier_forms::list))
+        .routes(routes!(dossier_forms::pdf))
+        .routes(routes!(dossier_forms::data))
+        .merge(documents_routes())
+}
+
+/// Document routes: raw-body uploads streamed into the store (no whole-body limit; the store enforces its own).
+fn documents_routes() -> OpenApiRouter<AppState> {
+    use axum::extract::DefaultBodyLimit;
+    use axum::routing::{get, post};
+    OpenApiRouter::new()
+        .route(
+            "/api/v1/dossiers/{id}/components/{key}/files",
+            post(documents::upload).layer(DefaultBodyLimit::disable()),
+        )
+        .route("/api/v1/dossiers/{id}/components/{key}/warehouse", post(documents::attach))
+        .route("/api/v1/dossiers/{id}/documents", get(documents::of_dossier))
+        .route("/api/v1/dossiers/{id}/result", post(documents::issue_result).layer(DefaultBodyLimit::disable()))
+        .route("/api/v1/documents/{id}/content", get(documents::content))
+        .route("/api/v1/warehouse", get(documents::warehouse))
+        .route("/api/v1/warehouse/offers", get(documents::offers))
+        .route("/api/v1/warehouse/{id}/shares", post(documents::share))
+        .route("/api/v1/verify", post(documents::verify).layer(DefaultBodyLimit::disable()))
+        .route("/api/v1/verify/{code}", get(documents::verify_code))
 }

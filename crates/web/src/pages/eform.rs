@@ -1,12 +1,15 @@
 //! A procedure's e-form (tờ khai điện tử), rendered from its schema and checked on the server with the same rules
-//! as the API. Nothing is filed: filing arrives with dossiers and the citizens' VNeID login.
+//! as the API. A citizen logged in through VNeID files it as an online dossier (the applicant is the session's
+//! citizen, never typed); a visitor can check the form and is offered the login.
 
 use std::collections::BTreeMap;
 
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
-use axum::response::Response;
+use axum::response::{IntoResponse, Redirect, Response};
+use motcua_app::ErrorCode;
+use motcua_app::dossiers::online::OnlineFiling;
 use motcua_domain::catalogue::fee::format_vnd;
 use motcua_domain::catalogue::form::parse_date;
 use motcua_domain::catalogue::{Field, FieldType, FormSchema, Procedure};
@@ -23,6 +26,12 @@ use crate::view::{Portal, date_vi, unit_name};
 
 /// The form field carrying the case: not a schema key, as field keys never contain `-`.
 pub(crate) const CASE: &str = "truong-hop";
+/// The hidden field carrying the idempotency key of an online filing (a double click files once).
+const FILING_KEY: &str = "khoa-nop";
+/// The competent unit chosen for a commune-level procedure.
+const UNIT: &str = "don-vi";
+/// Prefix of the components' checkboxes.
+const COMPONENT: &str = "thanh-phan-";
 
 /// One e-form field as the shared template `eform_fields.html` renders it.
 pub(crate) struct FieldView {
@@ -47,6 +56,10 @@ pub(crate) struct FieldView {
     pub(crate) communes: Vec<Choice>,
     pub(crate) detail: String,
     pub(crate) error: Option<String>,
+    /// Filled from a source the citizen may not override (readonly, with a link to report an error).
+    pub(crate) locked: bool,
+    /// Where to report that a locked value is wrong.
+    pub(crate) report_url: String,
 }
 
 impl FieldView {
@@ -88,6 +101,74 @@ struct FormPage {
     valid: Option<Vec<(String, String)>>,
     notice: Option<String>,
     refresh_label: &'static str,
+    filing: Filing,
+}
+
+/// What the registry and the login filled in for the logged-in citizen, for the chosen form.
+#[derive(Default)]
+pub(crate) struct Prefilled {
+    /// Locked values by field key.
+    values: BTreeMap<String, String>,
+    /// Their sources (`population.full_name`, `identity.id_number`).
+    sources: BTreeMap<String, String>,
+    /// Why nothing could be filled from the registry (the citizen declares instead).
+    message: Option<String>,
+}
+
+/// The prefill of the citizen's form: only this form's fields whose source the session's level may use, and not
+/// addresses (the registry's address is one text, the form's address three parts: the citizen picks them).
+async fn prefilled(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>) -> Prefilled {
+    let Some(citizen) = &caller.citizen else { return Prefilled::default() };
+    let Ok(form) = form_of(p, case) else { return Prefilled::default() };
+    let prefill = match state.app.prefill(&caller.ctx(), p.code.as_str()).await {
+        Ok(prefill) => prefill,
+        Err(e) => return Prefilled { message: Some(e.message_vi()), ..Prefilled::default() },
+    };
+    let mut out = Prefilled { message: prefill.message.clone(), ..Prefilled::default() };
+    for field in &form.fields {
+        let usable = field.prefill.as_ref().is_some_and(|s| s.min_assurance() <= citizen.assurance);
+        if !usable || field.kind == FieldType::Address {
+            continue;
+        }
+        let found =
+            prefill.fields.iter().find(|f| f.key == field.key && f.locked && f.form.as_deref() == form.case.as_deref());
+        if let Some(filled) = found {
+            out.values.insert(field.key.clone(), filled.value.clone());
+            out.sources.insert(field.key.clone(), filled.source.clone());
+        }
+    }
+    out
+}
+
+/// The online-filing part of the page.
+#[derive(Default)]
+struct Filing {
+    /// The logged-in citizen: name, ID number, level.
+    citizen: Option<(String, String, &'static str)>,
+    /// Where a visitor logs in and comes back.
+    login_url: String,
+    /// Why this session cannot file (level too low).
+    refused: Option<String>,
+    /// Problems of the last filing attempt that are not a form field's.
+    problems: Vec<String>,
+    key: String,
+    units: Vec<Choice>,
+    components: Vec<ComponentChoice>,
+    /// Why the registry filled nothing.
+    prefill_message: Option<String>,
+}
+
+impl Filing {
+    fn can_file(&self) -> bool {
+        self.citizen.is_some() && self.refused.is_none()
+    }
+}
+
+struct ComponentChoice {
+    key: String,
+    name: String,
+    mandatory: bool,
+    checked: bool,
 }
 
 fn active_children<'a>(
@@ -138,6 +219,8 @@ fn view(
         communes: Vec::new(),
         detail: String::new(),
         error: errors.get(&field.key).cloned(),
+        locked: false,
+        report_url: String::new(),
     };
     match &field.kind {
         FieldType::Text { max_length, multiline } => {
@@ -245,15 +328,81 @@ pub(crate) fn case_choices(p: &Procedure, chosen: Option<&str>) -> Vec<Choice> {
         .collect()
 }
 
-fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, outcome: Outcome<'_>) -> FormPage {
+fn filing(
+    state: &AppState,
+    caller: &Caller,
+    p: &Procedure,
+    case: Option<&str>,
+    values: &BTreeMap<String, String>,
+) -> Filing {
+    let code = p.code.to_string();
+    let login_url = format!("/dang-nhap/vneid?next=/thu-tuc/{code}/nop");
+    let Some(citizen) = &caller.citizen else { return Filing { login_url, ..Filing::default() } };
+    let refused = state.app.require_assurance(citizen, p.min_assurance).err().and_then(|e| e.detail_vi());
     let today = motcua_domain::time::local_date(state.app.now());
     let tree = state.app.tree();
+    let chosen_unit = values.get(UNIT).map(String::as_str).unwrap_or_default();
+    let units = if p.levels.contains(&motcua_domain::catalogue::Level::Commune) {
+        served_provinces(&tree, today)
+            .iter()
+            .flat_map(|province| active_children(&tree, &province.id, true, today))
+            .map(|u| Choice { value: u.id.to_string(), label: u.name.clone(), selected: u.id.as_str() == chosen_unit })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let components = p
+        .components_for(case)
+        .map(|c| ComponentChoice {
+            key: c.key.clone(),
+            name: c.name.clone(),
+            mandatory: c.mandatory,
+            checked: values.contains_key(&format!("{COMPONENT}{}", c.key)),
+        })
+        .collect();
+    Filing {
+        citizen: Some((citizen.full_name.clone(), citizen.id_number.clone(), citizen.assurance_vi())),
+        login_url,
+        refused,
+        problems: Vec::new(),
+        key: values.get(FILING_KEY).cloned().unwrap_or_else(|| uuid::Uuid::now_v7().to_string()),
+        units,
+        components,
+        prefill_message: None,
+    }
+}
+
+fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, outcome: Outcome<'_>) -> FormPage {
+    page_with(state, caller, p, case, outcome, &Prefilled::default())
+}
+
+fn page_with(
+    state: &AppState,
+    caller: &Caller,
+    p: &Procedure,
+    case: Option<&str>,
+    outcome: Outcome<'_>,
+    prefilled: &Prefilled,
+) -> FormPage {
+    let today = motcua_domain::time::local_date(state.app.now());
+    let tree = state.app.tree();
+    let mut filing = filing(state, caller, p, case, outcome.values);
+    filing.prefill_message.clone_from(&prefilled.message);
     let chosen = case.filter(|c| p.cases.iter().any(|x| x.key == *c));
     let form: Option<&FormSchema> = form_of(p, chosen).ok();
-    let fields = form.map(|f| field_views(f, outcome.values, &outcome.errors, &tree, today)).unwrap_or_default();
+    let mut values = outcome.values.clone();
+    values.extend(prefilled.values.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let mut fields = form.map(|f| field_views(f, &values, &outcome.errors, &tree, today)).unwrap_or_default();
+    for f in fields.iter_mut().filter(|f| prefilled.values.contains_key(&f.key)) {
+        let source = prefilled.sources.get(&f.key).map_or("", String::as_str);
+        f.locked = true;
+        f.report_url = format!("/ca-nhan/bao-sai?thu_tuc={}&truong={}&nguon={source}", p.code, f.key);
+        let label = motcua_domain::catalogue::PrefillSource::parse(source).map(|s| s.label_vi()).unwrap_or_default();
+        f.prefill = Some(format!("Đã điền sẵn từ {label}; không sửa được tại đây."));
+    }
     let errors = error_links(&fields);
     FormPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, caller),
         code: p.code.to_string(),
         name: p.name.clone(),
         title: form.map(|f| f.title.clone()),
@@ -264,6 +413,7 @@ fn page(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>, ou
         valid: outcome.valid,
         notice: outcome.notice,
         refresh_label: "Kiểm tra tờ khai",
+        filing,
     }
 }
 
@@ -305,7 +455,8 @@ pub async fn form(
     let case = query.truong_hop.as_deref().filter(|c| !c.is_empty());
     let empty = BTreeMap::new();
     let outcome = Outcome { values: &empty, errors: BTreeMap::new(), valid: None, notice: None };
-    render(&page(&state, &caller, &stored.procedure, case, outcome))
+    let prefilled = prefilled(&state, &caller, &stored.procedure, case).await;
+    render(&page_with(&state, &caller, &stored.procedure, case, outcome, &prefilled))
 }
 
 pub async fn submit(
@@ -327,6 +478,9 @@ pub async fn submit(
         return render_with_status(&page(&state, &caller, p, case, outcome), StatusCode::UNPROCESSABLE_ENTITY);
     };
     let today = motcua_domain::time::local_date(state.app.now());
+    if caller.citizen.is_some() {
+        return file(&state, &caller, p, case, &values).await;
+    }
     match validate_form(&state, form, &values, today) {
         Ok(clean) => {
             let tree = state.app.tree();
@@ -339,6 +493,63 @@ pub async fn submit(
             let errors = problems.into_iter().map(|e| (e.key, e.message)).collect();
             let outcome = Outcome { values: &values, errors, valid: None, notice: None };
             render_with_status(&page(&state, &caller, p, case, outcome), StatusCode::UNPROCESSABLE_ENTITY)
+        }
+    }
+}
+
+/// Files the form as the logged-in citizen's online dossier, then shows it in "Hồ sơ của tôi"; a refusal renders
+/// the form again with every problem.
+async fn file(
+    state: &AppState,
+    caller: &Caller,
+    p: &Procedure,
+    case: Option<&str>,
+    values: &BTreeMap<String, String>,
+) -> Result<Response, PageError> {
+    let Some(citizen) = &caller.citizen else {
+        return Err(PageError(motcua_app::AppError::code(ErrorCode::Unauthenticated)));
+    };
+    // Locked values are the sources', whatever the browser sent.
+    let prefilled = prefilled(state, caller, p, case).await;
+    let mut form: BTreeMap<String, String> =
+        values.iter().filter(|(k, _)| !k.contains('-')).map(|(k, v)| (k.clone(), v.clone())).collect();
+    form.extend(prefilled.values.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let components = values.keys().filter_map(|k| k.strip_prefix(COMPONENT)).map(str::to_owned).collect();
+    let phone = form_of(p, case)
+        .ok()
+        .and_then(|f| f.fields.iter().find(|f| f.kind == FieldType::Phone))
+        .and_then(|f| values.get(&f.key).cloned());
+    let filing = OnlineFiling {
+        procedure: p.code.to_string(),
+        case: case.map(str::to_owned),
+        unit: values.get(UNIT).cloned().filter(|u| !u.is_empty()),
+        form,
+        components,
+        phone,
+        email: None,
+        provenance: prefilled.sources.clone(),
+    };
+    let key = values.get(FILING_KEY).cloned();
+    match state.app.file_online(&caller.ctx(), citizen, filing, key).await {
+        Ok(d) => Ok(Redirect::to(&format!("/ca-nhan/ho-so/{}?da_nop=1", d.id)).into_response()),
+        Err(e) => {
+            let status = crate::error::status_of(e.error_code());
+            let (errors, problems) = match e {
+                motcua_app::AppError::Invalid(fields) => {
+                    let (form_fields, other): (Vec<_>, Vec<_>) =
+                        fields.into_iter().partition(|f| f.field.starts_with("form."));
+                    let errors = form_fields
+                        .into_iter()
+                        .map(|f| (f.field.trim_start_matches("form.").to_owned(), f.message))
+                        .collect();
+                    (errors, other.into_iter().map(|f| f.message).collect())
+                }
+                other => (BTreeMap::new(), vec![other.message_vi()]),
+            };
+            let outcome = Outcome { values, errors, valid: None, notice: None };
+            let mut page = page_with(state, caller, p, case, outcome, &prefilled);
+            page.filing.problems = problems;
+            render_with_status(&page, status)
         }
     }
 }

@@ -6,10 +6,14 @@ mod calendar_edit;
 mod catalogue;
 mod catalogue_admin;
 mod catalogue_review;
+mod citizen;
+mod documents;
+mod dossier_forms;
 mod dossiers;
 mod eform;
 mod home;
 mod login;
+mod lookups;
 mod office_hours;
 mod procedure_form;
 mod status_lookup;
@@ -46,13 +50,44 @@ pub fn routes() -> Router<AppState> {
         .route("/tra-cuu-ho-so", get(status_lookup::form).post(status_lookup::submit))
         .route("/dang-nhap", get(login::form).post(login::submit))
         .route("/dang-xuat", axum::routing::post(login::logout))
+        .route("/dang-nhap/vneid", get(citizen::login))
+        .route("/dang-nhap/vneid/callback", get(citizen::callback))
+        .route("/dang-xuat/vneid", axum::routing::post(citizen::logout))
+        .route("/ca-nhan/ho-so", get(citizen::my_dossiers))
+        .route("/ca-nhan/ai-da-tra-cuu", get(lookups::mine))
+        .route("/kiem-tra/tra-cuu-dan-cu", get(lookups::audit))
+        .route("/kiem-tra/tra-cuu-dan-cu.csv", get(lookups::audit_csv))
+        .route("/kiem-tra/tra-cuu-dan-cu.xlsx", get(lookups::audit_xlsx))
+        .route("/ca-nhan/ho-so/{id}", get(citizen::my_dossier))
+        .route("/ca-nhan/bao-sai", get(citizen::report_form).post(citizen::report))
         .route("/can-bo", get(workspace::show))
         .route("/can-bo/tiep-nhan", get(dossiers::start))
         .route("/can-bo/tiep-nhan/{code}", get(dossiers::reception_form).post(dossiers::receive))
         .route("/can-bo/ho-so", get(dossiers::inbox))
+        .route("/can-bo/so-theo-doi", get(dossiers::register))
+        .route("/can-bo/so-theo-doi.csv", get(dossiers::register_csv))
+        .route("/can-bo/canh-bao", get(dossiers::alerts))
         .route("/can-bo/ho-so/{id}", get(dossiers::show))
         .route("/can-bo/ho-so/{id}/thao-tac", axum::routing::post(dossiers::act))
         .route("/can-bo/ho-so/{id}/bien-nhan", get(dossiers::receipt))
+        .route("/can-bo/ho-so/{id}/bieu-mau", get(dossier_forms::list))
+        .route("/can-bo/ho-so/{id}/bieu-mau/{form}", get(dossier_forms::pdf))
+        .route(
+            "/can-bo/ho-so/{id}/tai-lieu",
+            get(documents::show).post(documents::upload).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route(
+            "/can-bo/ho-so/{id}/ket-qua-dien-tu",
+            axum::routing::post(documents::issue_result).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/tai-lieu/{id}", get(documents::get))
+        .route("/chia-se/{token}", get(documents::shared))
+        .route(
+            "/xac-minh",
+            get(documents::verify_form).post(documents::verify).layer(axum::extract::DefaultBodyLimit::disable()),
+        )
+        .route("/ca-nhan/kho-du-lieu", get(documents::warehouse))
+        .route("/ca-nhan/kho-du-lieu/{id}/chia-se", axum::routing::post(documents::share))
         .route("/quan-tri/cong-viec", get(workspace::jobs))
         .route("/api/errors", get(home::error_codes))
         .route("/static/app.css", get(stylesheet))

@@ -348,7 +348,10 @@ pub async fn public_pages_show_the_procedure_and_check_its_form(db: Db) {
             && form.body.contains("type=\"tel\"")
     );
     assert!(form.body.contains("<option value=\"c20410\">Phường Hội An</option>"), "the communes of the city");
-    assert!(form.body.contains("chưa khả dụng"), "the page says filing is not available yet");
+    assert!(
+        form.body.contains("đăng nhập bằng tài khoản định danh điện tử VNeID"),
+        "an anonymous visitor is offered the login to file"
+    );
 
     let path = format!("/thu-tuc/{BIRTH}/nop");
     let empty = send(&router, page_post(&path, None, "truong-hop=&ngay_sinh_tre=31%2F02%2F2025")).await;

@@ -2,6 +2,9 @@
 
 mod cases;
 mod catalogue;
+mod documents;
+mod dossier_forms;
+mod dossier_work;
 mod dossiers;
 
 motcua_testkit::dual_test!(cases:
@@ -39,4 +42,37 @@ mod dossier_cases {
         officer_pages_receive_and_act,
         public_status_lookup_shows_no_personal_data,
     );
+}
+
+mod dossier_work_cases {
+    use super::dossier_work;
+    motcua_testkit::dual_test!(dossier_work:
+        accepted_processed_returned_through_the_workflow,
+        refused_and_withdrawn,
+        supplement_moves_the_due_date_by_the_paused_working_time,
+        late_dossier_with_apology,
+        transfer_between_agencies_and_consultation,
+        unchecked_submission_surfaces_to_leaders,
+        inbox_pages_by_keyset_and_register,
+    );
+}
+
+mod dossier_forms_cases {
+    use super::dossier_forms;
+    motcua_testkit::dual_test!(dossier_forms: forms_are_listed_rendered_and_reproducible);
+}
+
+mod citizen;
+
+mod citizen_cases {
+    use super::citizen;
+    motcua_testkit::dual_test!(citizen:
+        citizen_logs_in_files_online_and_sees_my_dossiers,
+        wrong_state_low_level_and_other_citizens_dossiers_are_refused,
+    );
+}
+
+mod document_cases {
+    use super::documents;
+    motcua_testkit::dual_test!(documents: files_results_and_verification_over_http);
 }
