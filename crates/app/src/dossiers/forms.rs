@@ -193,9 +193,14 @@ impl App {
     ) -> Result<Vec<u8>, AppError> {
         let doc = self.dossier_form(&ctx.principal, id, form).await?;
         let url = motcua_pdf::status_url(public_base_url, &doc.code);
-        let pdf = motcua_pdf::Renderer::shared()
-            .render(&doc, &url)
-            .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        // Typesetting takes tens to hundreds of milliseconds of CPU: off the async workers.
+        let (doc, pdf) = tokio::task::spawn_blocking(move || {
+            let pdf = motcua_pdf::Renderer::shared().render(&doc, &url);
+            (doc, pdf)
+        })
+        .await
+        .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let pdf = pdf.map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
         self.keep_form(ctx, id, &doc, &pdf).await;
         Ok(pdf)
     }

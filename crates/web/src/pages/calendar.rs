@@ -106,7 +106,7 @@ pub async fn show(
     }
     let schedule_source = state.app.calendar().schedules.get(&year).map(|s| s.schedule.source.clone());
     render(&CalendarPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, &caller),
         year,
         previous: CALENDAR_YEARS.contains(&(year - 1)).then_some(year - 1),
         next: CALENDAR_YEARS.contains(&(year + 1)).then_some(year + 1),

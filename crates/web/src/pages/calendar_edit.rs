@@ -45,13 +45,7 @@ pub async fn form(State(state): State<AppState>, caller: Caller, Path(year): Pat
         Some(s) => (year_schedule_to_toml(&s.schedule)?, s.version.to_string()),
         None => (template_for(year), String::new()),
     };
-    render(&EditPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
-        year,
-        text,
-        version,
-        error: None,
-    })
+    render(&EditPage { portal: Portal::of(&state.config.portal_name, &caller), year, text, version, error: None })
 }
 
 #[derive(Deserialize)]
@@ -80,7 +74,7 @@ pub async fn submit(
         Ok(_) => Ok(Redirect::to(&format!("/lich?nam={year}")).into_response()),
         Err(e) if matches!(e.error_code(), ErrorCode::InvalidInput | ErrorCode::StaleVersion) => {
             let page = EditPage {
-                portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+                portal: Portal::of(&state.config.portal_name, &caller),
                 year,
                 text: form.text,
                 version: form.version,

@@ -227,7 +227,7 @@ pub async fn search(
         format!("{href}&trang={p}")
     };
     let template = SearchPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, &caller),
         sectors: sectors
             .iter()
             .map(|(name, count)| Choice {
@@ -436,7 +436,7 @@ pub async fn show(
         .collect();
     let time = p.time.as_ref();
     let page = ProcedurePage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, &caller),
         version: stored.version,
         officer_view: caller.officer.is_some() && stored.published_version != Some(stored.version),
         levels: p.levels.iter().map(|l| l.label_vi()).collect::<Vec<_>>().join(", "),

@@ -90,7 +90,7 @@ pub async fn list(
         })
         .collect();
     render(&ListPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, &caller),
         rows,
         total: results.total,
         previous: (page > 1).then(|| link(page - 1)),
@@ -142,7 +142,7 @@ impl EditPage {
             selected: value == selected,
         };
         Self {
-            portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+            portal: Portal::of(&state.config.portal_name, caller),
             new: stored.is_none(),
             code: form.code.clone(),
             name: stored.map(|s| s.procedure.name.clone()).unwrap_or_default(),

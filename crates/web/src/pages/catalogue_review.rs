@@ -125,7 +125,7 @@ pub async fn show(
     let decided = items.iter().flat_map(|i| &i.papers).filter(|f| !f.decision.is_empty()).count();
     let s = report.summary;
     render(&ReviewPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, &caller),
         procedures: s.procedures,
         complete: s.complete,
         paper_findings: s.paper_findings,

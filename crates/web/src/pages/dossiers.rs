@@ -345,7 +345,7 @@ fn reception_page(state: &AppState, caller: &Caller, p: &Procedure, typed: &Type
         None => "Chưa công bố".to_owned(),
     };
     ReceptionPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, caller),
         code: p.code.to_string(),
         name: p.name.clone(),
         time,

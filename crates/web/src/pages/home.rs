@@ -34,12 +34,7 @@ pub async fn show(State(state): State<AppState>, caller: Caller) -> Result<Respo
             communes += 1;
         }
     }
-    render(&Home {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
-        provinces,
-        communes,
-        units,
-    })
+    render(&Home { portal: Portal::of(&state.config.portal_name, &caller), provinces, communes, units })
 }
 
 #[derive(Template)]
@@ -51,5 +46,5 @@ struct ErrorCodes {
 
 pub async fn error_codes(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
     let codes = ErrorCode::ALL.iter().map(|c| (c.as_str(), c.status(), c.title_vi())).collect();
-    render(&ErrorCodes { portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()), codes })
+    render(&ErrorCodes { portal: Portal::of(&state.config.portal_name, &caller), codes })
 }

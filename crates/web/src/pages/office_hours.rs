@@ -84,7 +84,7 @@ fn page(state: &AppState, caller: &Caller, unit: &UnitId) -> Result<OfficeHoursP
     let name_of = |id: &UnitId| tree.get(id).map(|u| u.name.clone()).unwrap_or_else(|| id.to_string());
     let (hours, set_on) = state.app.office_hours_of(unit)?;
     Ok(OfficeHoursPage {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, caller),
         unit_id: unit.to_string(),
         unit_name: name_of(unit),
         inherited_from: set_on.as_ref().filter(|s| *s != unit).map(name_of),

@@ -9,7 +9,7 @@ use serde::Deserialize;
 
 use crate::api::session::client_info;
 use crate::error::{PageError, status_of};
-use crate::extract::{Caller, ClientAddr, PageForm};
+use crate::extract::{AppQuery, Caller, ClientAddr, PageForm};
 use crate::pages::{render, render_with_status};
 use crate::state::AppState;
 use crate::view::{Portal, instant_or_dash, instant_vi};
@@ -42,9 +42,21 @@ struct Lookup {
     found: Option<Found>,
 }
 
-pub async fn form(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
-    let portal = Portal::new(&state.config.portal_name, caller.officer.as_ref());
-    render(&Lookup { portal, code: String::new(), error: None, found: None })
+/// `?ma=<code>`: the QR code printed on the legal forms opens the page with the code filled in.
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    #[serde(default)]
+    ma: Option<String>,
+}
+
+pub async fn form(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppQuery(query): AppQuery<LookupQuery>,
+) -> Result<Response, PageError> {
+    let portal = Portal::of(&state.config.portal_name, &caller);
+    let code = query.ma.map(|c| c.trim().chars().take(40).collect()).unwrap_or_default();
+    render(&Lookup { portal, code, error: None, found: None })
 }
 
 #[derive(Deserialize)]
@@ -60,7 +72,7 @@ pub async fn submit(
     headers: HeaderMap,
     PageForm(form): PageForm<LookupForm>,
 ) -> Result<Response, PageError> {
-    let portal = Portal::new(&state.config.portal_name, caller.officer.as_ref());
+    let portal = Portal::of(&state.config.portal_name, &caller);
     let client = client_info(&headers, peer).ip.unwrap_or_else(|| "unknown".into());
     let code: String = form.code.trim().chars().take(40).collect();
     match state.app.public_status(&code, &form.secret, &client).await {

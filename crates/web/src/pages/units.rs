@@ -65,7 +65,7 @@ pub async fn list(
     let units = if q.is_empty() { state.app.provinces_on(today) } else { state.app.search_units(&q, today, 100) };
     let rows = units.iter().map(|u| row(u, today, tree.children(&u.id).count())).collect();
     render(&UnitList {
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, &caller),
         searching: !q.is_empty(),
         query: q,
         rows,
@@ -117,7 +117,7 @@ pub async fn show(
         office_hours,
         hours_from,
         can_edit_hours,
-        portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()),
+        portal: Portal::of(&state.config.portal_name, &caller),
         unit: row(&detail.unit, today, detail.children.len()),
         valid_from: date_vi(&detail.unit.valid_from),
         note: detail.unit.note.clone().unwrap_or_default(),

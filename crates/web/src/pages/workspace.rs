@@ -121,5 +121,5 @@ pub async fn jobs(State(state): State<AppState>, caller: Caller) -> Result<Respo
             last_error: j.last_error.clone().unwrap_or_default(),
         })
         .collect();
-    render(&Jobs { portal: Portal::new(&state.config.portal_name, caller.officer.as_ref()), jobs })
+    render(&Jobs { portal: Portal::of(&state.config.portal_name, &caller), jobs })
 }

@@ -453,6 +453,10 @@ pub async fn public_status_lookup_shows_no_personal_data(db: Db) {
     let page = send(&router, get("/tra-cuu-ho-so")).await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(page.body.contains("Tra cứu tình trạng hồ sơ"));
+    // The QR code of the legal forms lands here with the code filled in, and nothing else.
+    let from_qr = send(&router, get(&format!("/tra-cuu-ho-so?ma={}", urlencode(&code)))).await;
+    assert!(from_qr.body.contains(&format!("value=\"{code}\"")), "{}", from_qr.body);
+    assert!(!from_qr.body.contains("Được tiếp nhận"), "the code alone shows no status");
     let form = format!("code={}&secret={}", urlencode(&code), phone);
     let result = send(&router, page_post("/tra-cuu-ho-so", None, &form)).await;
     assert_eq!(result.status, StatusCode::OK, "{}", result.body);
