@@ -350,13 +350,7 @@ impl App {
     /// The roles an officer holds over a dossier's units (the grants reaching its owner, competent or receiving
     /// unit), after [`App::dossier`] has let them see it.
     fn roles_on(&self, principal: &Principal, d: &DossierView) -> Vec<Role> {
-        let Principal::Officer { grants, .. } = principal else { return Vec::new() };
-        let tree = self.tree();
-        let units: Vec<UnitId> = [&d.owner_unit, &d.competent_unit, &d.receiving_unit]
-            .iter()
-            .filter_map(|u| UnitId::parse(u).ok())
-            .collect();
-        grants.iter().filter(|g| units.iter().any(|u| tree.is_within(u, &g.unit))).map(|g| g.role).collect()
+        crate::dossiers::roles_over(principal, &self.tree(), &[&d.owner_unit, &d.competent_unit, &d.receiving_unit])
     }
 
     async fn procedure_of(&self, d: &DossierView) -> Result<Procedure, AppError> {

@@ -297,7 +297,7 @@ fn competent_unit(
 }
 
 /// The roles an officer holds over a dossier: grants on any of its units or an ancestor of them.
-fn roles_over(principal: &Principal, tree: &UnitTree, units: &[&str]) -> Vec<Role> {
+pub(crate) fn roles_over(principal: &Principal, tree: &UnitTree, units: &[&str]) -> Vec<Role> {
     let Principal::Officer { grants, .. } = principal else { return Vec::new() };
     let ids: Vec<UnitId> = units.iter().filter_map(|u| UnitId::parse(u).ok()).collect();
     grants.iter().filter(|g| ids.iter().any(|u| tree.is_within(u, &g.unit))).map(|g| g.role).collect()
