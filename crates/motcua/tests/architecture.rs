@@ -106,3 +106,33 @@ fn only_the_clock_reads_the_wall_clock() {
         assert!(readers.is_empty(), "wall clock read outside Clock: {readers:?}");
     }
 }
+
+/// A crate whose lib is built without its unit tests (`[lib] test = false`, to save CI build time) must have none:
+/// otherwise they would silently never run.
+#[test]
+fn no_silent_unit_tests() {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let out = Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps", "--offline"])
+        .current_dir(workspace_root())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let mut untested = Vec::new();
+    for package in meta["packages"].as_array().unwrap() {
+        for target in package["targets"].as_array().unwrap() {
+            let is_lib = target["kind"].as_array().unwrap().iter().any(|k| k == "lib");
+            if is_lib && target["test"] == false {
+                let src = Path::new(target["src_path"].as_str().unwrap()).parent().unwrap().to_owned();
+                untested.push(src.clone());
+                let hidden: Vec<PathBuf> = rust_files(&src)
+                    .into_iter()
+                    .filter(|f| std::fs::read_to_string(f).unwrap().contains("#[cfg(test)]"))
+                    .collect();
+                assert!(hidden.is_empty(), "unit tests that never run ([lib] test = false): {hidden:?}");
+            }
+        }
+    }
+    assert!(untested.iter().any(|p| p.ends_with("web/src")), "the web crate's lib is expected to have test = false");
+}

@@ -198,19 +198,3 @@ impl EditForm {
 pub fn invalid(field: &str, message: &str) -> AppError {
     AppError::Invalid(vec![FieldError::new(field, message)])
 }
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use motcua_domain::deadline::Duration;
-
-    /// The durations the form offers are the domain's (a renamed unit fails here).
-    #[test]
-    fn time_units_are_the_domain_ones() {
-        for (unit, _) in TIME_UNITS.iter().filter(|(u, _)| !u.is_empty()) {
-            let value =
-                if *unit == "within_the_day" { json!({"unit": unit}) } else { json!({"unit": unit, "amount": 2}) };
-            assert!(serde_json::from_value::<Duration>(value).is_ok(), "{unit}");
-        }
-    }
-}

@@ -482,3 +482,13 @@ pub async fn admin_pages_edit_publish_and_review(db: Db) {
     assert_eq!(read_only.status, StatusCode::OK);
     assert!(read_only.body.contains("Đã xác nhận") && !read_only.body.contains("name=\"decision\""));
 }
+
+/// The durations the procedure form offers are the domain's (a renamed unit fails here).
+#[test]
+fn procedure_form_time_units_are_the_domain_ones() {
+    use motcua_web::pages::procedure_form::TIME_UNITS;
+    for (unit, _) in TIME_UNITS.iter().filter(|(u, _)| !u.is_empty()) {
+        let value = if *unit == "within_the_day" { json!({"unit": unit}) } else { json!({"unit": unit, "amount": 2}) };
+        assert!(serde_json::from_value::<motcua_domain::deadline::Duration>(value).is_ok(), "{unit}");
+    }
+}
