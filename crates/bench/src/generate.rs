@@ -36,6 +36,7 @@ use motcua_domain::dossier::{Action, DossierCode, SequenceWidth, Status};
 use motcua_domain::unit::{AgencyCode, UnitId, UnitKind};
 use motcua_reference::registry::Population;
 use motcua_storage::bulk::{self, SequenceRow};
+use motcua_storage::citizens::{self, CitizenRecord, CitizenSessionRecord};
 use motcua_storage::dossiers::DossierRecord;
 use motcua_storage::events::EventRecord;
 use motcua_storage::{Db, Json};
@@ -50,6 +51,22 @@ pub const BENCH_PASSWORD: &str = "MatKhau@Bench1";
 /// The username of the generated officer of a commune.
 pub fn officer_username(unit: &str) -> String {
     format!("bench.{unit}")
+}
+
+/// How many synthetic citizens the bench's applicants are drawn from (the registry's person `i` does not depend on
+/// the size, only on the seed).
+const BENCH_POPULATION: u64 = 10_000;
+
+/// The citizen behind the `i`-th generated citizen session (and the `i`-th officer's counter applicant).
+pub fn bench_citizen(seed: u64, i: usize) -> motcua_reference::registry::Citizen {
+    let population = Population::new(seed, BENCH_POPULATION);
+    population.person(i as u64 % population.len().max(1)).expect("the bench population is not empty")
+}
+
+/// The session token of the `i`-th generated citizen session, derived from the seed: the load harness presents it
+/// as a bearer token instead of logging in through the identity provider (the login is not what is measured).
+pub fn citizen_token(seed: u64, i: usize) -> String {
+    motcua_app::accounts::token_hash(&format!("motcua-bench-citizen:{seed}:{i}"))
 }
 
 /// What to generate.
@@ -116,6 +133,7 @@ struct Commune {
 pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<Report> {
     let communes = prepare_communes(app, spec).await?;
     let officers_created = create_officers(app, &communes, spec.officers).await?;
+    create_citizen_sessions(app, spec).await?;
     let procedures = drawable_procedures(app, &communes[0]).await?;
     let popularity = cumulative(procedures.len(), 1.1);
     let commune_weights = cumulative(communes.len(), 0.5);
@@ -371,6 +389,49 @@ async fn create_officers(app: &App, communes: &[Commune], count: usize) -> anyho
         }
     }
     Ok(created)
+}
+
+/// One citizen session (VNeID level 2, valid 30 days) per officer, with the tokens of [`citizen_token`]; a second
+/// run replaces them.
+async fn create_citizen_sessions(app: &App, spec: &Spec) -> anyhow::Result<()> {
+    let now = app.now();
+    let mut tx = app.db().begin_write().await?;
+    for i in 0..spec.officers {
+        let person = bench_citizen(spec.seed, i);
+        let id_number = person.id_number.as_str().to_owned();
+        citizens::upsert(
+            &mut tx,
+            &CitizenRecord {
+                id_number: id_number.clone(),
+                full_name: person.full_name(),
+                birth_date: Some(person.birth_date),
+                assurance: "L2".into(),
+                subject: format!("bench-{id_number}"),
+                first_seen_at: now,
+                last_login_at: now,
+            },
+        )
+        .await?;
+        let token_hash = motcua_app::accounts::token_hash(&citizen_token(spec.seed, i));
+        citizens::delete_session(&mut tx, &token_hash).await?;
+        citizens::insert_session(
+            &mut tx,
+            &CitizenSessionRecord {
+                token_hash,
+                id_number,
+                full_name: person.full_name(),
+                birth_date: Some(person.birth_date),
+                assurance: "L2".into(),
+                created_at: now,
+                expires_at: now + TimeDelta::days(30),
+                client_ip: None,
+                user_agent: Some("motcua bench".into()),
+            },
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    Ok(())
 }
 
 /// The published commune-level procedures with a confirmed time, in a seed-independent order (by code).

@@ -16,13 +16,16 @@ use serde_json::{Value, json};
 use tokio::sync::Mutex;
 use uuid::Uuid;
 
-use crate::generate::{BENCH_PASSWORD, officer_username};
+use crate::generate::{BENCH_PASSWORD, bench_citizen, citizen_token, officer_username};
 
 /// What the load does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Scenario {
     /// Counter reception, `POST /api/v1/dossiers` with an `Idempotency-Key`, spread over the officers' communes.
     Submit,
+    /// Online submission by a logged-in citizen, `POST /api/v1/citizen/dossiers` with an `Idempotency-Key`, to the
+    /// officers' communes (the generator's citizen sessions).
+    Online,
     /// `GET /api/v1/dossiers/{id}` as the dossier's officer.
     Read,
     /// A restricted officer's inbox page, `GET /api/v1/dossier-inbox?filter=unit&limit=50`.
@@ -31,20 +34,26 @@ pub enum Scenario {
     Status,
     /// The public catalogue search, `GET /api/v1/procedures?q=…`.
     Catalogue,
+    /// An officer's population-database lookup, `POST /api/v1/population/lookups`: the server asks the registry
+    /// and appends to the lookup log durably before answering (needs `[population]` configured).
+    Lookup,
 }
 
 impl Scenario {
     /// Every scenario, in the order of the report.
-    pub const ALL: [Scenario; 5] = [Self::Submit, Self::Read, Self::Inbox, Self::Status, Self::Catalogue];
+    pub const ALL: [Scenario; 7] =
+        [Self::Submit, Self::Online, Self::Read, Self::Inbox, Self::Status, Self::Catalogue, Self::Lookup];
 
     /// The scenario's name on the command line.
     pub fn as_str(self) -> &'static str {
         match self {
             Self::Submit => "submit",
+            Self::Online => "online",
             Self::Read => "read",
             Self::Inbox => "inbox",
             Self::Status => "status",
             Self::Catalogue => "catalogue",
+            Self::Lookup => "lookup",
         }
     }
 
@@ -75,6 +84,8 @@ pub struct Options {
     pub seed: u64,
     /// The server's process, for its peak resident memory.
     pub server_pid: Option<u32>,
+    /// Size of the population registry the server asks (seed `DEMO_SEED`), for the lookup subjects.
+    pub registry_size: u64,
 }
 
 impl Default for Options {
@@ -89,6 +100,7 @@ impl Default for Options {
             procedure: "1.001570".into(),
             seed: 1,
             server_pid: None,
+            registry_size: motcua_reference::registry::DEMO_SIZE,
         }
     }
 }
@@ -166,6 +178,8 @@ pub struct Session {
     base: String,
     /// `(commune id, bearer token)`.
     pub officers: Vec<(String, String)>,
+    /// The generator's citizen sessions, one per officer (bearer tokens).
+    pub citizens: Vec<String>,
 }
 
 impl Session {
@@ -207,7 +221,8 @@ impl Session {
         if officers.is_empty() {
             bail!("no bench.<commune> officer could log in under {}: run `motcua generate` first", options.root);
         }
-        Ok(Self { client, base, officers })
+        let citizens = (0..officers.len()).map(|i| citizen_token(options.seed, i)).collect();
+        Ok(Self { client, base, officers, citizens })
     }
 
     /// The same officers against a server restarted at another address.
@@ -216,8 +231,9 @@ impl Session {
         self
     }
 
-    /// Counter-reception bodies, one per officer (the e-form filled for the officer's commune).
-    async fn submission_bodies(&self, options: &Options) -> anyhow::Result<Vec<Value>> {
+    /// Submission bodies, one per officer (the e-form filled for the officer's commune): counter receptions with the
+    /// applicant, or the online filings of the officer's citizen to that commune.
+    async fn submission_bodies(&self, options: &Options, online: bool) -> anyhow::Result<Vec<Value>> {
         let stored: Value = self
             .client
             .get(format!("{}/api/v1/procedures/{}", self.base, options.procedure))
@@ -227,24 +243,34 @@ impl Session {
             .json()
             .await?;
         let p: Procedure = serde_json::from_value(stored["procedure"].clone()).context("procedure JSON")?;
-        let population = Population::new(options.seed, 10_000);
         let province = options.root.split('.').next().unwrap_or(&options.root).to_owned();
         Ok(self
             .officers
             .iter()
             .enumerate()
             .map(|(i, (unit, _))| {
-                let citizen = population.person(i as u64 % population.len().max(1)).expect("citizen");
+                let citizen = bench_citizen(options.seed, i);
                 let id = citizen.id_number.as_str().to_owned();
                 let form = p
                     .form_for(None)
                     .map(|f| motcua_app::demo::sample_form_values(f, &id, &province, unit))
                     .unwrap_or_default();
+                let components: Vec<String> =
+                    p.components_for(None).filter(|c| c.mandatory).map(|c| c.key.clone()).collect();
+                if online {
+                    return json!({
+                        "procedure": options.procedure,
+                        "unit": unit,
+                        "form": form,
+                        "components": components,
+                        "phone": "0905123456",
+                    });
+                }
                 json!({
                     "procedure": options.procedure,
                     "applicant": { "id_number": id, "full_name": citizen.full_name(), "phone": "0905123456" },
                     "form": form,
-                    "components": p.components_for(None).filter(|c| c.mandatory).map(|c| c.key.clone()).collect::<Vec<_>>(),
+                    "components": components,
                 })
             })
             .collect())
@@ -279,12 +305,28 @@ impl Session {
         Ok(out)
     }
 
-    /// Sends one counter reception; `Ok(Some(ack))` when acknowledged.
+    /// Sends one counter reception; `Ok(ack)` when acknowledged.
     pub async fn submit(&self, officer: usize, key: &str, body: &Value) -> anyhow::Result<Ack> {
+        self.acknowledged(officer, key, body, "/api/v1/dossiers", &self.officers[officer].1).await
+    }
+
+    /// Sends one online filing as the `citizen`-th citizen session; `Ok(ack)` when acknowledged.
+    pub async fn file_online(&self, citizen: usize, key: &str, body: &Value) -> anyhow::Result<Ack> {
+        self.acknowledged(citizen, key, body, "/api/v1/citizen/dossiers", &self.citizens[citizen]).await
+    }
+
+    async fn acknowledged(
+        &self,
+        officer: usize,
+        key: &str,
+        body: &Value,
+        path: &str,
+        token: &str,
+    ) -> anyhow::Result<Ack> {
         let answer = self
             .client
-            .post(format!("{}/api/v1/dossiers", self.base))
-            .bearer_auth(&self.officers[officer].1)
+            .post(format!("{}{path}", self.base))
+            .bearer_auth(token)
             .header("Idempotency-Key", key)
             .json(body)
             .send()
@@ -335,7 +377,12 @@ const CATALOGUE_QUERIES: [&str; 6] =
 
 /// Runs `scenario` with `session`'s officers.
 pub async fn run(session: &Session, scenario: Scenario, options: &Options) -> anyhow::Result<Report> {
-    let bodies = if scenario == Scenario::Submit { session.submission_bodies(options).await? } else { Vec::new() };
+    let bodies = match scenario {
+        Scenario::Submit => session.submission_bodies(options, false).await?,
+        Scenario::Online => session.submission_bodies(options, true).await?,
+        _ => Vec::new(),
+    };
+    let registry = Population::new(motcua_reference::registry::DEMO_SEED, options.registry_size.max(1));
     let samples = if matches!(scenario, Scenario::Read | Scenario::Status) {
         session.sample_dossiers().await?
     } else {
@@ -350,8 +397,16 @@ pub async fn run(session: &Session, scenario: Scenario, options: &Options) -> an
     let limit = options.max_requests.unwrap_or(u64::MAX);
     let mut workers = Vec::new();
     for _ in 0..options.concurrency.max(1) {
-        let (session, bodies, samples, next, first_error, key_prefix) =
-            (session.clone(), bodies.clone(), samples.clone(), next.clone(), first_error.clone(), key_prefix.clone());
+        let (session, bodies, samples, next, first_error, key_prefix, registry, procedure) = (
+            session.clone(),
+            bodies.clone(),
+            samples.clone(),
+            next.clone(),
+            first_error.clone(),
+            key_prefix.clone(),
+            registry,
+            options.procedure.clone(),
+        );
         workers.push(tokio::spawn(async move {
             let (mut latencies, mut errors, mut acks) = (Vec::new(), 0u64, Vec::new());
             loop {
@@ -367,6 +422,10 @@ pub async fn run(session: &Session, scenario: Scenario, options: &Options) -> an
                         s.submit(officer, &format!("{key_prefix}-{i}"), &bodies[officer])
                             .await
                             .map(|ack| acks.push(ack))
+                    }
+                    Scenario::Online => {
+                        let citizen = i as usize % s.citizens.len();
+                        s.file_online(citizen, &format!("{key_prefix}-{i}"), &bodies[citizen]).await.map(|_| ())
                     }
                     Scenario::Read => {
                         let (officer, id, _, _) = &samples[i as usize % samples.len()];
@@ -397,6 +456,20 @@ pub async fn run(session: &Session, scenario: Scenario, options: &Options) -> an
                     Scenario::Catalogue => {
                         let q = CATALOGUE_QUERIES[i as usize % CATALOGUE_QUERIES.len()];
                         s.ok(s.client.get(format!("{}/api/v1/procedures?q={q}", s.base))).await
+                    }
+                    Scenario::Lookup => {
+                        let subject = registry.person(i % registry.len().max(1)).expect("registry citizen");
+                        s.ok(s
+                            .client
+                            .post(format!("{}/api/v1/population/lookups", s.base))
+                            .bearer_auth(&s.officers[i as usize % s.officers.len()].1)
+                            .json(&json!({
+                                "subject": subject.id_number.as_str(),
+                                "purpose": "Kiểm tra thông tin người nộp hồ sơ tại quầy",
+                                "procedure_code": procedure,
+                                "fields": ["full_name", "birth_date", "permanent_address"],
+                            })))
+                        .await
                     }
                 };
                 latencies.push(t.elapsed());

@@ -149,7 +149,7 @@ enum ReferenceCommand {
 
 #[derive(Subcommand, Debug)]
 enum BenchCommand {
-    /// Run scenarios (submit, read, inbox, status, catalogue, or all) against a running server; prints a Markdown
+    /// Run scenarios (submit, online, read, inbox, status, catalogue, lookup, or all) against a running server; prints a Markdown
     /// table of throughput, latency percentiles, errors and the server's peak memory.
     Load {
         /// The server.
@@ -179,6 +179,10 @@ enum BenchCommand {
         /// The backend's name in the table.
         #[arg(long, default_value = "")]
         backend: String,
+        /// Size of the population registry the server asks (`motcua reference registry --size`), for the lookup
+        /// scenario's subjects.
+        #[arg(long, default_value_t = motcua_reference::registry::DEMO_SIZE)]
+        registry_size: u64,
     },
 }
 
@@ -313,6 +317,7 @@ fn main() -> ExitCode {
                 officers,
                 server_pid,
                 backend,
+                registry_size,
             }) => {
                 let options = motcua_bench::load::Options {
                     base: url,
@@ -322,6 +327,7 @@ fn main() -> ExitCode {
                     root,
                     officers,
                     server_pid,
+                    registry_size,
                     ..motcua_bench::load::Options::default()
                 };
                 commands::generate::load(options, &scenario, &backend).await

@@ -17,26 +17,48 @@ fn motcua() -> Command {
     cmd
 }
 
-/// Starts `motcua serve` on a free port; returns the child and its base URL.
-fn serve(url: &str) -> (Child, String) {
+/// The `host:port` a starting child prints after `http://`. The rest of its output is drained on a thread: a
+/// closed pipe would make the child's next `println!` panic.
+fn printed_address(child: &mut Child) -> String {
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let address = lines
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|line| {
+            line.split("http://").nth(1).map(|rest| rest.split(['/', ' ']).next().unwrap_or("").to_owned())
+        })
+        .expect("the child prints its address");
+    std::thread::spawn(move || lines.for_each(drop));
+    address
+}
+
+/// Starts the reference population registry (seed `DEMO_SEED`, 10,000 citizens); returns it and its base URL.
+fn registry() -> (Child, String) {
     let mut child = motcua()
-        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", url])
+        .args(["reference", "registry", "--bind", "127.0.0.1:0", "--size", "10000"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
         .unwrap();
-    let stdout = child.stdout.take().unwrap();
-    let base = BufReader::new(stdout)
-        .lines()
-        .map_while(Result::ok)
-        .find_map(|line| {
-            line.split("http://").nth(1).map(|rest| rest.split_whitespace().next().unwrap_or("").to_owned())
-        })
-        .expect("the server prints its address");
-    (child, format!("http://{base}"))
+    let address = printed_address(&mut child);
+    (child, format!("http://{address}"))
 }
 
-async fn scale_on(url: &str, backend: &str) {
+/// Starts `motcua serve` on a free port, asking `registry` for population lookups; returns the child and its base URL.
+fn serve(url: &str, registry: &str) -> (Child, String) {
+    let mut child = motcua()
+        .args(["serve", "--bind", "127.0.0.1:0", "--database-url", url])
+        .env("MOTCUA_POPULATION__BASE_URL", registry)
+        .env("MOTCUA_POPULATION__API_KEY", motcua_reference::registry::DEMO_API_KEY)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let address = printed_address(&mut child);
+    (child, format!("http://{address}"))
+}
+
+async fn scale_on(url: &str, backend: &str, registry: &str) {
     let out = motcua()
         .args(["generate", "--dossiers", "400", "--days", "10", "--officers", "3", "--database-url", url])
         .output()
@@ -45,7 +67,7 @@ async fn scale_on(url: &str, backend: &str) {
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.starts_with("400 hồ sơ"), "{backend}: {text}");
 
-    let (mut server, base) = serve(url);
+    let (mut server, base) = serve(url, registry);
     let options = Options {
         base: base.clone(),
         concurrency: 4,
@@ -53,6 +75,7 @@ async fn scale_on(url: &str, backend: &str) {
         max_requests: Some(12),
         officers: 3,
         server_pid: Some(server.id()),
+        registry_size: 10_000,
         ..Options::default()
     };
     let session = Session::open(&options).await.unwrap();
@@ -65,6 +88,19 @@ async fn scale_on(url: &str, backend: &str) {
         assert!(report.p99 >= report.p50 && report.peak_rss_kib.is_some_and(|k| k > 1000), "{backend}");
         if scenario == Scenario::Submit {
             assert_eq!(report.acks.len(), 12, "{backend}");
+        }
+        if scenario == Scenario::Online {
+            // The citizens' filings are theirs: each session sees its own dossiers.
+            let mine: serde_json::Value = reqwest::Client::new()
+                .get(format!("{base}/api/v1/citizen/dossiers"))
+                .bearer_auth(&session.citizens[0])
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert!(mine.as_array().is_some_and(|d| !d.is_empty()), "{backend}: {mine}");
         }
     }
 
@@ -81,7 +117,7 @@ async fn scale_on(url: &str, backend: &str) {
     assert!(!report.acks.is_empty(), "{backend}: nothing acknowledged before the kill");
     assert!(report.errors > 0, "{backend}: the kill interrupted nothing");
 
-    let (mut server, base) = serve(url);
+    let (mut server, base) = serve(url, registry);
     let session = session.rebase(&base);
     let verification = load::verify(&session, &report.acks).await.unwrap();
     assert!(verification.missing.is_empty(), "{backend}: acknowledged but lost: {:?}", verification.missing);
@@ -93,11 +129,14 @@ async fn scale_on(url: &str, backend: &str) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generate_load_and_crash_on_sqlite_and_postgres() {
+    let (mut registry, registry_url) = registry();
     let sqlite = TestDb::sqlite().await;
-    scale_on(&sqlite.url(), "sqlite").await;
+    scale_on(&sqlite.url(), "sqlite", &registry_url).await;
     sqlite.finish().await;
     if let Some(pg) = TestDb::postgres().await {
-        scale_on(&pg.url(), "postgres").await;
+        scale_on(&pg.url(), "postgres", &registry_url).await;
         pg.finish().await;
     }
+    registry.kill().unwrap();
+    registry.wait().unwrap();
 }
