@@ -198,6 +198,7 @@ const PROCEDURES: Table = Table {
         col("max_supplement_requests", "Số lần yêu cầu bổ sung tối đa", Number, 14),
         col("pause_on_supplement", "Dừng tính thời hạn khi bổ sung", Flag, 14),
         col("pause_on_financial_obligation", "Dừng tính thời hạn khi chờ nghĩa vụ tài chính", Flag, 16),
+        col("max_file_bytes", "Dung lượng tệp tối đa (byte)", Number, 14),
         col("result_name", "Kết quả", Text, 28),
         col("result_paper", "Kết quả bản giấy", Flag, 12),
         col("result_electronic", "Kết quả điện tử", Flag, 12),
@@ -603,6 +604,7 @@ fn procedure_cells(p: &Procedure) -> Vec<(&'static str, Value)> {
         ("max_supplement_requests", p.reception.max_supplement_requests.into()),
         ("pause_on_supplement", p.reception.pause_on_supplement.into()),
         ("pause_on_financial_obligation", p.reception.pause_on_financial_obligation.into()),
+        ("max_file_bytes", p.reception.max_file_bytes.and_then(|n| i64::try_from(n).ok()).into()),
         ("result_name", result.map(|r| r.name.as_str()).into()),
         ("result_paper", result.map(|r| r.paper).into()),
         ("result_electronic", result.map(|r| r.electronic).into()),
@@ -1200,6 +1202,7 @@ fn read_procedure(c: &mut Cells<'_>, code: Option<ProcedureCode>) -> Option<Proc
         pause_on_financial_obligation: c
             .flag("pause_on_financial_obligation")
             .unwrap_or(default.pause_on_financial_obligation),
+        max_file_bytes: c.integer("max_file_bytes"),
     };
     let result = read_result(c);
     let online_level = c.choice("online_level", &OnlineLevel::ALL).unwrap_or_default();
@@ -1534,6 +1537,7 @@ mod tests {
                 max_supplement_requests: 2,
                 pause_on_supplement: false,
                 pause_on_financial_obligation: true,
+                max_file_bytes: Some(10 * 1024 * 1024),
             },
             cases: vec![
                 Case { key: "trong_nuoc".into(), name: "Trẻ sinh tại Việt Nam".into() },

@@ -43,7 +43,7 @@ use crate::record::{self, Change, Ctx};
 pub struct DocumentsConfig {
     /// Where the bytes go.
     pub backend: Backend,
-    /// Largest file accepted (no procedure in the catalogue sets its own limit yet).
+    /// Largest file accepted; a procedure may set a smaller limit for its own files (`reception.max_file_bytes`).
     pub max_file_bytes: u64,
     /// `host:port` of a ClamAV daemon every file must pass, if any.
     pub clamd: Option<String>,
@@ -321,6 +321,21 @@ fn owned_by(r: &DocumentRecord, owner: &Owner) -> bool {
     r.owner_kind.as_deref() == Some(owner.kind()) && r.owner_id.as_deref() == Some(owner.id())
 }
 
+/// A file refused for its size names the procedure's own limit when that one, smaller than the store's, applied.
+fn procedure_limit(e: AppError, p: &Procedure, global: u64) -> AppError {
+    match p.reception.max_file_bytes {
+        Some(own) if own < global && e.error_code() == ErrorCode::FileTooLarge => AppError::detailed(
+            ErrorCode::FileTooLarge,
+            format!(
+                "Tệp vượt quá dung lượng tối đa {} cho mỗi tệp của thủ tục {}; vui lòng giảm dung lượng tệp (ví dụ quét với độ phân giải thấp hơn) rồi gửi lại.",
+                human_size(own),
+                p.code
+            ),
+        ),
+        _ => e,
+    }
+}
+
 /// Roles that may digitise and attach files at reception.
 const RECEPTION_ROLES: [Role; 2] = [Role::Reception, Role::Handler];
 /// Roles that may issue a dossier's electronic result.
@@ -455,7 +470,11 @@ impl App {
             .find(|c| c.key == component_key)
             .ok_or_else(|| invalid("component_key", "Thủ tục không có thành phần hồ sơ này."))?;
         let file_name = clean_name(&meta.file_name)?;
-        let stored = docs.files.put_stream(body, docs.max_file_bytes, Accept { xml: false }).await?;
+        let stored = docs
+            .files
+            .put_stream(body, p.reception.file_limit(docs.max_file_bytes), Accept { xml: false })
+            .await
+            .map_err(|e| procedure_limit(e, &p, docs.max_file_bytes))?;
         let now = self.now();
         let officer = match &ctx.principal {
             Principal::Officer { id, .. } => Some(id.to_string()),
@@ -491,6 +510,13 @@ impl App {
             created_at: now,
         };
         self.save_document(ctx, record, "document.stored").await
+    }
+
+    /// The largest file accepted for a dossier: its procedure's limit if smaller than the store's.
+    pub async fn dossier_file_limit(&self, principal: &Principal, dossier_id: Uuid) -> Result<u64, AppError> {
+        let docs = self.documents()?;
+        let d = self.dossier(principal, dossier_id).await?;
+        Ok(self.procedure_of(&d).await?.reception.file_limit(docs.max_file_bytes))
     }
 
     /// The files of a dossier, for whoever may see the dossier.
@@ -639,7 +665,11 @@ impl App {
         }
         let p = self.procedure_of(&d).await?;
         let file_name = clean_name(file_name)?;
-        let stored = docs.files.put_stream(body, docs.max_file_bytes, Accept { xml: true }).await?;
+        let stored = docs
+            .files
+            .put_stream(body, p.reception.file_limit(docs.max_file_bytes), Accept { xml: true })
+            .await
+            .map_err(|e| procedure_limit(e, &p, docs.max_file_bytes))?;
         let unit = UnitId::parse(&d.competent_unit).map_err(|_| AppError::code(ErrorCode::Internal))?;
         let now = self.now();
         let code = new_result_code();

@@ -8,6 +8,7 @@
 //! unit's, or its nearest ancestor's when it has none. An online dossier's receiving unit is its competent unit;
 //! at the counter, the officer's unit receives and routing follows the competent unit (province-wide reception).
 
+pub mod drafts;
 pub mod forms;
 pub mod online;
 mod work;
@@ -15,7 +16,7 @@ mod work;
 use std::collections::BTreeMap;
 
 use chrono::{DateTime, NaiveDateTime, Utc};
-use motcua_domain::access::{Principal, Role};
+use motcua_domain::access::{Grant, Principal, Role};
 use motcua_domain::calendar::working_time::{ReceptionChannel, instant, local};
 use motcua_domain::catalogue::{Level, Procedure};
 use motcua_domain::deadline::{Deadline, ReappointmentRule};
@@ -296,11 +297,19 @@ fn competent_unit(
         .ok_or_else(|| invalid("unit", "Vui lòng chọn xã, phường, đặc khu giải quyết hồ sơ."))
 }
 
-/// The roles an officer holds over a dossier: grants on any of its units or an ancestor of them.
+/// Whether a grant reaches a dossier unit for dossier work: a role that works on dossiers (account and system
+/// administrators do not: separation of duties), held on the unit itself, or on an ancestor for the roles that read
+/// a subtree (leaders, auditors). A handler of the province does not see every ward's dossiers.
+pub(crate) fn reaches_dossiers_of(grant: &Grant, unit: &UnitId, tree: &UnitTree) -> bool {
+    !matches!(grant.role, Role::UnitAdmin | Role::ProvinceAdmin)
+        && (grant.unit == *unit || (grant.role.covers_subtree() && tree.is_within(unit, &grant.unit)))
+}
+
+/// The roles an officer holds over a dossier: grants reaching any of its units ([`reaches_dossiers_of`]).
 pub(crate) fn roles_over(principal: &Principal, tree: &UnitTree, units: &[&str]) -> Vec<Role> {
     let Principal::Officer { grants, .. } = principal else { return Vec::new() };
     let ids: Vec<UnitId> = units.iter().filter_map(|u| UnitId::parse(u).ok()).collect();
-    grants.iter().filter(|g| ids.iter().any(|u| tree.is_within(u, &g.unit))).map(|g| g.role).collect()
+    grants.iter().filter(|g| ids.iter().any(|u| reaches_dossiers_of(g, u, tree))).map(|g| g.role).collect()
 }
 
 impl App {
@@ -343,6 +352,19 @@ impl App {
         input: NewDossier,
         channel: ReceptionChannel,
         idempotency_key: Option<String>,
+    ) -> Result<DossierView, AppError> {
+        self.new_dossier_noted(ctx, input, channel, idempotency_key, None).await
+    }
+
+    /// [`Self::new_dossier`] with a note recorded in the reception event (the postal item number of a postal
+    /// dossier).
+    async fn new_dossier_noted(
+        &self,
+        ctx: &Ctx,
+        input: NewDossier,
+        channel: ReceptionChannel,
+        idempotency_key: Option<String>,
+        note: Option<String>,
     ) -> Result<DossierView, AppError> {
         let idempotency = match idempotency_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()) {
             None => None,
@@ -492,7 +514,7 @@ impl App {
                             store::IdempotencyRecord { request_hash: request_hash.clone(), dossier_id: record.id };
                         store::put_idempotency(tx, principal, key, &first, now).await?;
                     }
-                    let work = Work::default();
+                    let work = Work { note, ..Work::default() };
                     dossier_event(tx, &tree_for_event, now, &ctx, &record, Status::Draft, action, None, &work).await?;
                     crate::notices::enqueue(tx, &channels, now, &record, &procedure_name).await?;
                     Ok::<_, AppError>(record)
@@ -564,6 +586,27 @@ impl App {
         idempotency_key: Option<String>,
     ) -> Result<DossierView, AppError> {
         self.new_dossier(ctx, input, ReceptionChannel::Counter, idempotency_key).await
+    }
+
+    /// Receives a dossier that came by post (bưu chính công ích): like the counter, on behalf of the applicant, with
+    /// channel `postal` and the postal item number (số hiệu bưu gửi) recorded in the reception event; it then follows
+    /// the normal path.
+    pub async fn receive_by_post(
+        &self,
+        ctx: &Ctx,
+        input: NewDossier,
+        postal_item: &str,
+        idempotency_key: Option<String>,
+    ) -> Result<DossierView, AppError> {
+        let item: String = postal_item.chars().filter(|c| !c.is_whitespace()).collect::<String>().to_uppercase();
+        if item.is_empty() {
+            return Err(invalid("postal_item", "Vui lòng nhập số hiệu bưu gửi của hồ sơ nhận qua bưu chính."));
+        }
+        if item.chars().count() > 40 || !item.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(invalid("postal_item", "Số hiệu bưu gửi chỉ gồm chữ cái không dấu, chữ số, tối đa 40 ký tự."));
+        }
+        let note = Some(format!("Số hiệu bưu gửi: {item}"));
+        self.new_dossier_noted(ctx, input, ReceptionChannel::Postal, idempotency_key, note).await
     }
 
     /// Submits an online dossier as the logged-in citizen; reception checks it next.
@@ -892,7 +935,7 @@ impl App {
         let tree = self.tree();
         let units: Vec<String> = tree
             .units()
-            .filter(|u| grants.iter().any(|g| tree.is_within(&u.id, &g.unit)))
+            .filter(|u| grants.iter().any(|g| reaches_dossiers_of(g, &u.id, &tree)))
             .map(|u| u.id.to_string())
             .collect();
         let open: Vec<&str> =

@@ -8,7 +8,7 @@ use motcua_storage::{citizens, events};
 
 use super::{Applicant, DossierView, NewDossier, view};
 use crate::App;
-use crate::error::{AppError, ErrorCode};
+use crate::error::{AppError, ErrorCode, FieldError};
 use crate::identity::CitizenSession;
 use crate::record::{self, Change, Ctx};
 
@@ -38,6 +38,10 @@ pub struct OnlineFiling {
     /// Where prefilled (locked) form values came from: field key → source (`population.full_name`,
     /// `identity.id_number`); every other field was declared by the citizen.
     pub provenance: BTreeMap<String, String>,
+    /// Components supplied from the citizen's personal data warehouse instead of an upload: component key → the
+    /// warehouse document (one of [`App::warehouse_offers`] for that component). Recorded as taken from the
+    /// warehouse (`DuocLayTuKhoDMQG`); no bytes are copied.
+    pub from_warehouse: BTreeMap<String, uuid::Uuid>,
 }
 
 impl App {
@@ -56,6 +60,15 @@ impl App {
         }
         let stored = self.procedure(&Principal::Anonymous, &filing.procedure, None).await?;
         self.require_assurance(session, stored.procedure.min_assurance)?;
+        let from_warehouse = filing.from_warehouse.clone();
+        self.check_warehouse_choices(&ctx.principal, &filing.procedure, filing.case.as_deref(), &from_warehouse)
+            .await?;
+        let mut components = filing.components;
+        for key in from_warehouse.keys() {
+            if !components.contains(key) {
+                components.push(key.clone());
+            }
+        }
         let provenance = filing.provenance.clone();
         let declared: Vec<String> = filing.form.keys().filter(|k| !provenance.contains_key(*k)).cloned().collect();
         let input = NewDossier {
@@ -69,11 +82,68 @@ impl App {
                 email: filing.email.filter(|e| !e.trim().is_empty()),
             },
             form: filing.form,
-            components: filing.components,
+            components,
         };
+        let procedure_code = input.procedure.clone();
         let dossier = self.submit_online(ctx, input, idempotency_key).await?;
+        // Filed: the draft of this form has served its purpose.
+        self.delete_draft(ctx, &procedure_code).await?;
         self.record_provenance(ctx, &dossier, provenance, declared).await?;
+        self.attach_warehouse_choices(ctx, &dossier, &from_warehouse).await?;
         Ok(dossier)
+    }
+
+    /// Refuses, before anything is filed, a warehouse choice that is not one of the caller's offers for that
+    /// component (`warehouse.<key>`).
+    async fn check_warehouse_choices(
+        &self,
+        principal: &Principal,
+        procedure: &str,
+        case: Option<&str>,
+        choices: &BTreeMap<String, uuid::Uuid>,
+    ) -> Result<(), AppError> {
+        if choices.is_empty() {
+            return Ok(());
+        }
+        let offers = self.warehouse_offers(principal, procedure, case).await?;
+        let problems: Vec<FieldError> = choices
+            .iter()
+            .filter(|(key, id)| {
+                !offers.iter().any(|o| &o.component_key == *key && o.documents.iter().any(|d| d.id == **id))
+            })
+            .map(|(key, _)| {
+                FieldError::new(
+                    &format!("warehouse.{key}"),
+                    "Tài liệu đã chọn không có trong Kho dữ liệu của bạn, đã hết hiệu lực hoặc không dùng thay được \
+                     thành phần hồ sơ này.",
+                )
+            })
+            .collect();
+        if problems.is_empty() { Ok(()) } else { Err(AppError::Invalid(problems)) }
+    }
+
+    /// Attaches the chosen warehouse documents to a dossier just filed; a component already supplied from the
+    /// warehouse (a replayed submission) is left as it is.
+    async fn attach_warehouse_choices(
+        &self,
+        ctx: &Ctx,
+        dossier: &DossierView,
+        choices: &BTreeMap<String, uuid::Uuid>,
+    ) -> Result<(), AppError> {
+        if choices.is_empty() {
+            return Ok(());
+        }
+        let held = self.dossier_files(&ctx.principal, dossier.id).await?;
+        for (key, id) in choices {
+            let attached = held.iter().any(|f| {
+                f.component_key.as_deref() == Some(key.as_str())
+                    && f.source == motcua_domain::document::Source::Warehouse
+            });
+            if !attached {
+                self.attach_from_warehouse(ctx, dossier.id, key, *id).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Records which form values came from which source (once per dossier: a replayed submission adds nothing).

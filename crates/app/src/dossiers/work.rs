@@ -185,11 +185,11 @@ fn parse_cursor(raw: &str) -> Result<(DateTime<Utc>, Uuid), AppError> {
     Ok((due, Uuid::parse_str(id).map_err(|_| bad())?))
 }
 
-/// The units an officer's grants reach (the unit of each grant and everything below it).
+/// The units an officer's grants of `roles` reach for dossier work (see `reaches_dossiers_of`).
 fn reach(principal: &Principal, tree: &UnitTree, roles: &[Role]) -> Vec<String> {
     let Principal::Officer { grants, .. } = principal else { return Vec::new() };
     tree.units()
-        .filter(|u| grants.iter().any(|g| roles.contains(&g.role) && tree.is_within(&u.id, &g.unit)))
+        .filter(|u| grants.iter().any(|g| roles.contains(&g.role) && super::reaches_dossiers_of(g, &u.id, tree)))
         .map(|u| u.id.to_string())
         .collect()
 }

@@ -427,3 +427,125 @@ pub async fn clamd_refuses_infected_files_and_fails_closed(db: Db) {
         app.upload_component_file(&reception, d.id, "tp7", meta("a.pdf", "uploaded"), body(PDF)).await.unwrap_err();
     assert_eq!(refused.error_code(), ErrorCode::Unavailable);
 }
+
+fn no_progress(_: usize, _: usize) {}
+
+/// Gives a procedure of the demo catalogue its own file size limit (a new version, published like the demo's).
+async fn limit_procedure(app: &App, code: &str, bytes: u64) {
+    let mut p = app.procedure(&Principal::Anonymous, code, None).await.unwrap().procedure;
+    p.reception.max_file_bytes = Some(bytes);
+    app.import_catalogue(&Ctx::system(), "limit.json", vec![p], &no_progress).await.unwrap();
+}
+
+fn padded_pdf(size: usize) -> Vec<u8> {
+    let mut bytes = PDF.to_vec();
+    bytes.resize(size, b' ');
+    bytes
+}
+
+pub async fn a_procedure_limits_the_size_of_its_files(db: Db) {
+    for (name, config, _dir) in stores(64 * 1024).await {
+        let (app, _) = demo_app(db.clone(), &config).await;
+        let reception = login(&app, "tiepnhan.hoian").await;
+        // 1.001570 takes at most 1 KiB per file, below the store's 64 KiB; 2.000720 sets 10 MiB, above it.
+        limit_procedure(&app, "1.001570", 1024).await;
+        limit_procedure(&app, "2.000720", 10 * 1024 * 1024).await;
+        let small = receive(&app, &reception, "1.001570", APPLICANT).await;
+        let large = receive(&app, &reception, "2.000720", APPLICANT).await;
+        assert_eq!(app.dossier_file_limit(&reception.principal, small.id).await.unwrap(), 1024);
+        assert_eq!(app.dossier_file_limit(&reception.principal, large.id).await.unwrap(), 64 * 1024);
+        let before = rows(&app).await;
+
+        // Over the procedure's limit: refused with a message naming that limit and the procedure; nothing kept.
+        let refused = app
+            .upload_component_file(&reception, small.id, "tp7", meta("don.pdf", "digitised"), body(&padded_pdf(1025)))
+            .await
+            .unwrap_err();
+        assert_eq!(refused.error_code(), ErrorCode::FileTooLarge, "{name}");
+        let message = refused.message_vi();
+        assert!(message.contains("1,0 KB") && message.contains("thủ tục 1.001570"), "{name}: {message}");
+        let result = app.issue_result(&reception, small.id, "kq.pdf", body(&padded_pdf(2000))).await.unwrap_err();
+        assert_eq!(result.error_code(), ErrorCode::FileTooLarge, "{name}");
+        assert_eq!(rows(&app).await, before, "{name}: no bytes kept");
+        // At the limit: accepted.
+        let ok = app
+            .upload_component_file(&reception, small.id, "tp7", meta("don.pdf", "digitised"), body(&padded_pdf(1024)))
+            .await
+            .unwrap();
+        assert_eq!(ok.size_bytes, 1024);
+
+        // A procedure's limit above the store's does not raise it: the store's limit applies, named as such.
+        let over = app
+            .upload_component_file(
+                &reception,
+                large.id,
+                "tp2",
+                meta("don.pdf", "uploaded"),
+                body(&padded_pdf(65 * 1024)),
+            )
+            .await
+            .unwrap_err();
+        assert_eq!(over.error_code(), ErrorCode::FileTooLarge, "{name}");
+        assert!(
+            over.message_vi().contains("64,0 KB") && !over.message_vi().contains("thủ tục"),
+            "{}",
+            over.message_vi()
+        );
+        app.upload_component_file(&reception, large.id, "tp2", meta("don.pdf", "uploaded"), body(&padded_pdf(2000)))
+            .await
+            .unwrap();
+    }
+}
+
+pub async fn online_filing_takes_components_from_the_warehouse(db: Db) {
+    use motcua_app::dossiers::online::OnlineFiling;
+    use motcua_app::identity::CitizenSession;
+    for (name, config, _dir) in stores(64 * 1024).await {
+        let (app, _) = demo_app(db.clone(), &config).await;
+        let reception = login(&app, "tiepnhan.hoian").await;
+        let applicant = if name == "local" { "048203000004" } else { "048203000005" };
+        // An earlier dossier's result (1.001699, disability certificate) is in the applicant's warehouse.
+        let earlier = receive(&app, &reception, "1.001699", applicant).await;
+        let result = app.issue_result(&reception, earlier.id, "giay-xac-nhan.pdf", body(PDF)).await.unwrap();
+        let session = CitizenSession {
+            id_number: applicant.into(),
+            full_name: "Nguyễn Thị Dân".into(),
+            birth_date: None,
+            assurance: motcua_domain::catalogue::Assurance::L2,
+            expires_at: app.now() + Duration::hours(1),
+        };
+        let ctx = Ctx::new(session.principal(), None);
+        let p = app.procedure(&Principal::Anonymous, "1.001776", None).await.unwrap().procedure;
+        let filing = |choice: (&str, uuid::Uuid)| OnlineFiling {
+            procedure: "1.001776".into(),
+            unit: Some("c20410".into()),
+            form: motcua_app::demo::sample_form_values(p.form_for(None).unwrap(), applicant, "p48", "c20410"),
+            components: vec!["tp1".into()],
+            phone: Some("0905123456".into()),
+            from_warehouse: [(choice.0.to_owned(), choice.1)].into(),
+            ..OnlineFiling::default()
+        };
+
+        // A document that does not stand in for the component is refused before anything is filed.
+        let before = app.citizen_dossiers(&ctx).await.unwrap().len();
+        let wrong = app.file_online(&ctx, &session, filing(("tp1", result.id)), None).await.unwrap_err();
+        assert_eq!(wrong.error_code(), ErrorCode::InvalidInput, "{name}");
+        let motcua_app::AppError::Invalid(fields) = &wrong else { panic!("{wrong:?}") };
+        assert_eq!(fields[0].field, "warehouse.tp1");
+        assert_eq!(app.citizen_dossiers(&ctx).await.unwrap().len(), before, "{name}: nothing filed");
+
+        // The offered result: the component counts as provided and is taken from the warehouse, with its bytes.
+        let key = Some(format!("kho-{name}"));
+        let filed = app.file_online(&ctx, &session, filing(("tp2", result.id)), key.clone()).await.unwrap();
+        assert!(filed.components.contains(&"tp2".to_owned()), "{name}: {:?}", filed.components);
+        let again = app.file_online(&ctx, &session, filing(("tp2", result.id)), key).await.unwrap();
+        assert_eq!(again.id, filed.id, "{name}: a replay files once");
+        let components = app.dossier_components(&reception.principal, filed.id).await.unwrap();
+        let tp2 = components.iter().find(|c| c.key == "tp2").unwrap();
+        assert_eq!(tp2.documents.len(), 1, "{name}: attached once");
+        assert_eq!(tp2.documents[0].source, Source::Warehouse);
+        assert_eq!(tp2.documents[0].origin_document_id, Some(result.id));
+        assert_eq!(tp2.documents[0].sha256, result.sha256);
+        assert!(tp2.flags.from_warehouse && tp2.received, "{name}");
+    }
+}

@@ -83,6 +83,9 @@ fn check_time_and_workflow(p: &Procedure, out: &mut Vec<Problem>) {
     {
         out.push(Problem::new("time.duration", "thời hạn giải quyết phải lớn hơn 0"));
     }
+    if p.reception.max_file_bytes == Some(0) {
+        out.push(Problem::new("reception.max_file_bytes", "dung lượng tệp tối đa phải lớn hơn 0 byte"));
+    }
     for (i, step) in p.workflow.iter().enumerate() {
         if step.name.trim().is_empty() {
             out.push(Problem::new(format!("workflow[{i}].name"), "thiếu tên bước"));

@@ -298,6 +298,18 @@ pub struct ReceptionRules {
     /// The clock stops while financial obligations are awaited (default false).
     #[serde(default)]
     pub pause_on_financial_obligation: bool,
+    /// Largest file, in bytes, accepted for this procedure's dossiers (components and results). Absent: the
+    /// store's limit (`storage.max_file_bytes`); present: the smaller of the two.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schemars(range(min = 1))]
+    pub max_file_bytes: Option<u64>,
+}
+
+impl ReceptionRules {
+    /// The size limit of this procedure's files given the store's `global` limit: the smaller of the two.
+    pub fn file_limit(&self, global: u64) -> u64 {
+        self.max_file_bytes.map_or(global, |own| own.min(global))
+    }
 }
 
 fn one() -> u32 {
@@ -310,7 +322,12 @@ fn yes() -> bool {
 
 impl Default for ReceptionRules {
     fn default() -> Self {
-        Self { max_supplement_requests: 1, pause_on_supplement: true, pause_on_financial_obligation: false }
+        Self {
+            max_supplement_requests: 1,
+            pause_on_supplement: true,
+            pause_on_financial_obligation: false,
+            max_file_bytes: None,
+        }
     }
 }
 

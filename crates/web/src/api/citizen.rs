@@ -88,6 +88,11 @@ pub struct FilingDto {
     /// E-mail for notices.
     #[serde(default)]
     pub email: Option<String>,
+    /// Components supplied from the citizen's personal data warehouse instead of an upload: component key → a
+    /// document offered by `GET /api/v1/warehouse/offers`. Recorded as taken from the warehouse; another choice
+    /// is refused (`warehouse.<key>`).
+    #[serde(default)]
+    pub from_warehouse: BTreeMap<String, Uuid>,
 }
 
 /// Files a dossier online as the logged-in citizen. A procedure whose minimum VNeID level is above the session's is
@@ -123,6 +128,7 @@ pub async fn file(
         phone: body.phone,
         email: body.email,
         provenance: BTreeMap::new(),
+        from_warehouse: body.from_warehouse,
     };
     let d = state.app.file_online(&caller.ctx(), session, filing, key).await?;
     Ok((StatusCode::CREATED, Json(DossierDto::from(&d))))

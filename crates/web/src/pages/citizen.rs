@@ -159,6 +159,25 @@ struct ListPage {
     id_number: String,
     assurance: &'static str,
     rows: Vec<DossierRow>,
+    notices: Vec<NoticeRow>,
+}
+
+/// A portal notice of a status change, as listed to its applicant.
+struct NoticeRow {
+    at: String,
+    subject: String,
+    body: String,
+}
+
+fn notice_rows<'a>(notices: impl IntoIterator<Item = &'a motcua_app::notices::Notice>) -> Vec<NoticeRow> {
+    notices
+        .into_iter()
+        .map(|n| NoticeRow {
+            at: instant_vi(&n.created_at),
+            subject: n.subject.clone(),
+            body: n.body.clone(),
+        })
+        .collect()
 }
 
 async fn procedure_name(state: &AppState, caller: &Caller, d: &DossierView) -> String {
@@ -189,12 +208,13 @@ pub async fn my_dossiers(State(state): State<AppState>, caller: Caller) -> Resul
         id_number: citizen.id_number.clone(),
         assurance: citizen.assurance_vi(),
         rows,
+        notices: notice_rows(&state.app.notices_for(&caller.principal()).await?),
     })
 }
 
 struct TimelineRow {
     at: String,
-    action: &'static str,
+    action: String,
     unit: String,
     status: &'static str,
     reasons: String,
@@ -212,6 +232,7 @@ struct DossierPage {
     due_at: String,
     timeline: Vec<TimelineRow>,
     filed: bool,
+    notices: Vec<NoticeRow>,
 }
 
 /// Query of the dossier page: just filed?
@@ -236,7 +257,9 @@ pub async fn my_dossier(
     let history = state.app.dossier_timeline(&principal, id).await?;
     let tree = state.app.tree();
     let timeline = history.iter().map(|e| timeline_row(e, &tree)).collect();
+    let notices = state.app.notices_for(&principal).await?;
     render(&DossierPage {
+        notices: notice_rows(notices.iter().filter(|n| n.dossier == id)),
         portal: Portal::of(&state.config.portal_name, &caller),
         code: d.code.clone().unwrap_or_else(|| "—".into()),
         procedure: procedure_name(&state, &caller, &d).await,
@@ -252,7 +275,11 @@ pub async fn my_dossier(
 fn timeline_row(e: &TimelineEntry, tree: &motcua_domain::unit::UnitTree) -> TimelineRow {
     TimelineRow {
         at: instant_vi(&e.at),
-        action: e.action.map_or("—", Action::label_vi),
+        // A hand-over names the workflow step the dossier moved to (e.g. "Phê duyệt, ký kết quả").
+        action: match (e.action.map_or("—", Action::label_vi), e.step_name.as_deref()) {
+            (label, Some(step)) if !step.is_empty() => format!("{label}: {step}"),
+            (label, _) => label.to_owned(),
+        },
         unit: match e.actor_kind.as_str() {
             "citizen" => "Bạn (người nộp hồ sơ)".to_owned(),
             "officer" => {

@@ -68,7 +68,7 @@ async fn documents_page(
     let components = state.app.dossier_components(&principal, id).await?;
     let others =
         state.app.dossier_files(&principal, id).await?.into_iter().filter(|f| f.component_key.is_none()).collect();
-    let limit = state.app.documents().map(|d| human_size(d.max_file_bytes())).unwrap_or_default();
+    let limit = state.app.dossier_file_limit(&principal, id).await.map(human_size).unwrap_or_default();
     render(&DossierDocuments {
         portal: Portal::of(&state.config.portal_name, caller),
         id,

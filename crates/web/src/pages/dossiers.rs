@@ -43,6 +43,9 @@ const EMAIL: &str = "nguoi-nop-thu-dien-tu";
 const UNIT: &str = "don-vi";
 const COMPONENT: &str = "thanh-phan-";
 const IDEMPOTENCY: &str = "khoa-chong-trung";
+/// How the dossier came in: `counter` (default) or `postal`, and the postal item number of a postal one.
+const CHANNEL: &str = "hinh-thuc-nhan";
+const POSTAL_ITEM: &str = "so-hieu-buu-gui";
 
 /// How long before the appointment a dossier is flagged as due soon.
 const DUE_SOON: chrono::Duration = chrono::Duration::hours(24);
@@ -229,6 +232,9 @@ struct ReceptionPage {
     notice: Option<String>,
     idempotency_key: String,
     refresh_label: &'static str,
+    postal: bool,
+    postal_item: String,
+    postal_error: Option<String>,
 }
 
 /// What the reception page shows besides the procedure: the values typed and what was wrong with them.
@@ -319,10 +325,11 @@ fn reception_page(state: &AppState, caller: &Caller, p: &Procedure, typed: &Type
             a.error.as_ref().map(|m| ErrorLink { anchor: a.id.into(), label: a.label.into(), message: m.clone() })
         })
         .collect();
-    for general in ["procedure", "case", "unit"] {
+    for general in ["procedure", "case", "unit", "postal_item"] {
         if let Some(message) = error_of(general) {
             let (anchor, label) = match general {
                 "case" => ("truong_hop", "Trường hợp thực hiện"),
+                "postal_item" => (POSTAL_ITEM, "Số hiệu bưu gửi"),
                 "unit" => (UNIT, "Đơn vị giải quyết"),
                 _ => ("thu-tuc", "Thủ tục"),
             };
@@ -362,6 +369,9 @@ fn reception_page(state: &AppState, caller: &Caller, p: &Procedure, typed: &Type
         notice: typed.notice.clone(),
         idempotency_key: typed.values.get(IDEMPOTENCY).cloned().unwrap_or_else(|| Uuid::now_v7().to_string()),
         refresh_label: "Tiếp nhận hồ sơ",
+        postal: typed.values.get(CHANNEL).is_some_and(|c| c == "postal"),
+        postal_item: get(POSTAL_ITEM),
+        postal_error: error_of("postal_item"),
     }
 }
 
@@ -423,7 +433,13 @@ pub async fn receive(
     let ctx = caller.ctx();
     let stored = state.app.procedure(&ctx.principal, &code, None).await?;
     let key = optional(&values, IDEMPOTENCY);
-    match state.app.receive_at_counter(&ctx, new_dossier(&code, &values), key).await {
+    let received = if values.get(CHANNEL).is_some_and(|c| c == "postal") {
+        let item = values.get(POSTAL_ITEM).map(String::as_str).unwrap_or_default();
+        state.app.receive_by_post(&ctx, new_dossier(&code, &values), item, key).await
+    } else {
+        state.app.receive_at_counter(&ctx, new_dossier(&code, &values), key).await
+    };
+    match received {
         Ok(d) => Ok(Redirect::to(&format!("/can-bo/ho-so/{}?da_tiep_nhan=1", d.id)).into_response()),
         Err(e)
             if matches!(
@@ -848,7 +864,8 @@ async fn dossier_page(
                 action: e.label_vi().to_owned(),
                 actor,
                 status: e.to.map(Status::label_vi).unwrap_or_default().to_owned(),
-                reasons: e.reasons.clone().unwrap_or_default(),
+                // The reasons given, or the event's note (e.g. the postal item number of a postal dossier).
+                reasons: e.reasons.clone().or_else(|| e.note.clone()).unwrap_or_default(),
             }
         })
         .collect();

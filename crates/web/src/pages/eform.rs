@@ -9,6 +9,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::ErrorCode;
+use motcua_app::documents::{DocumentView, Offer};
 use motcua_app::dossiers::online::OnlineFiling;
 use motcua_domain::catalogue::fee::format_vnd;
 use motcua_domain::catalogue::form::parse_date;
@@ -32,6 +33,8 @@ const FILING_KEY: &str = "khoa-nop";
 const UNIT: &str = "don-vi";
 /// Prefix of the components' checkboxes.
 const COMPONENT: &str = "thanh-phan-";
+/// Prefix of the components' warehouse choices (the id of a document from the citizen's personal data warehouse).
+const WAREHOUSE: &str = "kho-";
 
 /// One e-form field as the shared template `eform_fields.html` renders it.
 pub(crate) struct FieldView {
@@ -102,6 +105,8 @@ struct FormPage {
     notice: Option<String>,
     refresh_label: &'static str,
     filing: Filing,
+    /// The citizen's saved draft was restored into the form (when it was saved).
+    draft_restored: Option<String>,
 }
 
 /// What the registry and the login filled in for the logged-in citizen, for the chosen form.
@@ -113,18 +118,22 @@ pub(crate) struct Prefilled {
     sources: BTreeMap<String, String>,
     /// Why nothing could be filled from the registry (the citizen declares instead).
     message: Option<String>,
+    /// The citizen's warehouse documents that can stand in for components of the procedure.
+    offers: Vec<Offer>,
 }
 
 /// The prefill of the citizen's form: only this form's fields whose source the session's level may use, and not
 /// addresses (the registry's address is one text, the form's address three parts: the citizen picks them).
 async fn prefilled(state: &AppState, caller: &Caller, p: &Procedure, case: Option<&str>) -> Prefilled {
     let Some(citizen) = &caller.citizen else { return Prefilled::default() };
-    let Ok(form) = form_of(p, case) else { return Prefilled::default() };
+    // Offers are a convenience: without them (no store, a storage error) the citizen files as before.
+    let offers = state.app.warehouse_offers(&caller.principal(), p.code.as_str(), case).await.unwrap_or_default();
+    let Ok(form) = form_of(p, case) else { return Prefilled { offers, ..Prefilled::default() } };
     let prefill = match state.app.prefill(&caller.ctx(), p.code.as_str()).await {
         Ok(prefill) => prefill,
-        Err(e) => return Prefilled { message: Some(e.message_vi()), ..Prefilled::default() },
+        Err(e) => return Prefilled { message: Some(e.message_vi()), offers, ..Prefilled::default() },
     };
-    let mut out = Prefilled { message: prefill.message.clone(), ..Prefilled::default() };
+    let mut out = Prefilled { message: prefill.message.clone(), offers, ..Prefilled::default() };
     for field in &form.fields {
         let usable = field.prefill.as_ref().is_some_and(|s| s.min_assurance() <= citizen.assurance);
         if !usable || field.kind == FieldType::Address {
@@ -169,6 +178,8 @@ struct ComponentChoice {
     name: String,
     mandatory: bool,
     checked: bool,
+    /// Documents of the citizen's warehouse that can stand in for it (empty: none).
+    offers: Vec<Choice>,
 }
 
 fn active_children<'a>(
@@ -358,6 +369,7 @@ fn filing(
             name: c.name.clone(),
             mandatory: c.mandatory,
             checked: values.contains_key(&format!("{COMPONENT}{}", c.key)),
+            offers: Vec::new(),
         })
         .collect();
     Filing {
@@ -388,6 +400,16 @@ fn page_with(
     let tree = state.app.tree();
     let mut filing = filing(state, caller, p, case, outcome.values);
     filing.prefill_message.clone_from(&prefilled.message);
+    for c in &mut filing.components {
+        let chosen = outcome.values.get(&format!("{WAREHOUSE}{}", c.key)).map_or("", String::as_str);
+        c.offers = prefilled
+            .offers
+            .iter()
+            .filter(|o| o.component_key == c.key)
+            .flat_map(|o| &o.documents)
+            .map(|d| Choice { value: d.id.to_string(), label: offer_label(d), selected: d.id.to_string() == chosen })
+            .collect();
+    }
     let chosen = case.filter(|c| p.cases.iter().any(|x| x.key == *c));
     let form: Option<&FormSchema> = form_of(p, chosen).ok();
     let mut values = outcome.values.clone();
@@ -414,7 +436,21 @@ fn page_with(
         notice: outcome.notice,
         refresh_label: "Kiểm tra tờ khai",
         filing,
+        draft_restored: None,
     }
+}
+
+/// How a warehouse document reads in a component's choice: its title, result code or file name, issue date.
+fn offer_label(d: &DocumentView) -> String {
+    let mut label = d.title.clone();
+    match &d.result_code {
+        Some(code) => label.push_str(&format!(" — kết quả điện tử mã {code}")),
+        None => label.push_str(&format!(" — {}", d.file_name)),
+    }
+    if let Some(day) = &d.issued_on {
+        label.push_str(&format!(", cấp ngày {}", date_vi(day)));
+    }
+    label
 }
 
 /// The fields of a form with the values typed and the errors found, ready for `eform_fields.html`.
@@ -452,11 +488,20 @@ pub async fn form(
     Query(query): Query<CaseQuery>,
 ) -> Result<Response, PageError> {
     let stored = state.app.procedure(&caller.ctx().principal, &code, None).await?;
-    let case = query.truong_hop.as_deref().filter(|c| !c.is_empty());
-    let empty = BTreeMap::new();
-    let outcome = Outcome { values: &empty, errors: BTreeMap::new(), valid: None, notice: None };
+    // A logged-in citizen's saved draft is restored (its case unless another one is asked for); locked prefilled
+    // values still come from their sources.
+    let draft = match &caller.citizen {
+        Some(_) => state.app.draft(&caller.ctx(), &stored.procedure.code.to_string()).await?,
+        None => None,
+    };
+    let values = draft.as_ref().map(|d| d.values.clone()).unwrap_or_default();
+    let case = query.truong_hop.as_deref().or_else(|| values.get(CASE).map(String::as_str)).filter(|c| !c.is_empty());
+    let outcome = Outcome { values: &values, errors: BTreeMap::new(), valid: None, notice: None };
     let prefilled = prefilled(&state, &caller, &stored.procedure, case).await;
-    render(&page_with(&state, &caller, &stored.procedure, case, outcome, &prefilled))
+    let mut page = page_with(&state, &caller, &stored.procedure, case, outcome, &prefilled);
+    page.draft_restored =
+        draft.map(|d| format!("Đã khôi phục bản nháp bạn lưu lúc {}.", crate::view::instant_vi(&d.updated_at)));
+    render(&page)
 }
 
 pub async fn submit(
@@ -515,6 +560,13 @@ async fn file(
         values.iter().filter(|(k, _)| !k.contains('-')).map(|(k, v)| (k.clone(), v.clone())).collect();
     form.extend(prefilled.values.iter().map(|(k, v)| (k.clone(), v.clone())));
     let components = values.keys().filter_map(|k| k.strip_prefix(COMPONENT)).map(str::to_owned).collect();
+    // A value that is not a document id cannot be an offer: the nil id makes the app refuse it with its message.
+    let from_warehouse = values
+        .iter()
+        .filter_map(|(k, v)| Some((k.strip_prefix(WAREHOUSE)?, v.trim())))
+        .filter(|(_, v)| !v.is_empty())
+        .map(|(k, v)| (k.to_owned(), uuid::Uuid::parse_str(v).unwrap_or_default()))
+        .collect();
     let phone = form_of(p, case)
         .ok()
         .and_then(|f| f.fields.iter().find(|f| f.kind == FieldType::Phone))
@@ -528,6 +580,7 @@ async fn file(
         phone,
         email: None,
         provenance: prefilled.sources.clone(),
+        from_warehouse,
     };
     let key = values.get(FILING_KEY).cloned();
     match state.app.file_online(&caller.ctx(), citizen, filing, key).await {

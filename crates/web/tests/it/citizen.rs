@@ -19,10 +19,10 @@ use crate::cases::{Reply, get, send, urlencode};
 use crate::catalogue::{location, page_get, page_post, with_token};
 
 const REDIRECT: &str = "http://127.0.0.1:9/dang-nhap/vneid/callback";
-const L2: &str = "048203000001";
-const L1: &str = "049195123456";
+pub const L2: &str = "048203000001";
+pub const L1: &str = "049195123456";
 
-async fn setup(db: Db) -> Router {
+pub async fn setup(db: Db) -> Router {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
@@ -74,7 +74,7 @@ async fn at_provider(authorize_url: &str, user: &str) -> String {
 }
 
 /// Logs `user` in through the pages; returns the citizen cookie (`motcua_citizen=…`).
-async fn log_in(router: &Router, user: &str, next: &str) -> String {
+pub async fn log_in(router: &Router, user: &str, next: &str) -> String {
     let start = send(router, get(&format!("/dang-nhap/vneid?next={}", urlencode(next)))).await;
     assert_eq!(start.status, StatusCode::SEE_OTHER);
     let login_cookie = set_cookie(&start, "motcua_login").expect("the login cookie binds the state to the browser");
