@@ -17,6 +17,7 @@ use motcua_domain::unit::UnitId;
 use motcua_storage::StorageError;
 use motcua_storage::officers::{self, OfficerRecord};
 use motcua_storage::sessions::{self, SessionRecord};
+use motcua_storage::totp::{self, ChallengeRecord, TotpRecord};
 use rand::RngCore;
 use sha2::{Digest, Sha256};
 use uuid::Uuid;
@@ -145,6 +146,52 @@ pub struct LoginOutcome {
     pub officer: OfficerView,
 }
 
+/// How long the second step of a login may wait for the code.
+const CHALLENGE_MINUTES: i64 = 5;
+
+/// The issuer shown by authenticator apps.
+const TOTP_ISSUER: &str = "Một cửa";
+
+/// The outcome of a login's first step.
+#[derive(Debug, Clone)]
+pub enum LoginStep {
+    /// No second factor: the session is open.
+    Session(LoginOutcome),
+    /// The account has TOTP: send the code with this challenge (shown once, only its SHA-256 is stored).
+    TotpRequired {
+        /// The challenge token.
+        challenge: String,
+        /// After this instant the password must be given again.
+        expires_at: DateTime<Utc>,
+    },
+}
+
+/// A TOTP enrolment under way: shown once, on the page that started it.
+#[derive(Clone)]
+pub struct TotpEnrolment {
+    /// The secret, base32, for typing into the app.
+    pub secret: String,
+    /// The `otpauth://` URI, for the QR code.
+    pub uri: String,
+}
+
+impl std::fmt::Debug for TotpEnrolment {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("TotpEnrolment(<redacted>)")
+    }
+}
+
+fn own_officer(ctx: &Ctx) -> Result<Uuid, AppError> {
+    match &ctx.principal {
+        Principal::Officer { id, .. } => Ok(*id),
+        _ => Err(AppError::code(ErrorCode::Unauthenticated)),
+    }
+}
+
+fn totp_secret(record: &TotpRecord) -> Option<Vec<u8>> {
+    crate::totp::base32_decode(&record.secret)
+}
+
 /// Where a login came from.
 #[derive(Debug, Clone, Default)]
 pub struct ClientInfo {
@@ -251,8 +298,18 @@ impl App {
         Ok(view)
     }
 
-    /// Checks a password and opens a session.
+    /// Checks a password and opens a session. An account with TOTP turned on is refused with
+    /// [`ErrorCode::TotpRequired`]: use [`App::begin_login`] and [`App::login_with_totp`] for it.
     pub async fn login(&self, username: &str, password: &str, client: ClientInfo) -> Result<LoginOutcome, AppError> {
+        match self.begin_login(username, password, client).await? {
+            LoginStep::Session(outcome) => Ok(outcome),
+            LoginStep::TotpRequired { .. } => Err(AppError::code(ErrorCode::TotpRequired)),
+        }
+    }
+
+    /// The first step of a login: checks the password. Opens a session, or — for an account with TOTP turned on —
+    /// only a login challenge that [`App::login_with_totp`] completes with the six-digit code.
+    pub async fn begin_login(&self, username: &str, password: &str, client: ClientInfo) -> Result<LoginStep, AppError> {
         let key = username.trim().to_lowercase();
         let now = self.now();
         let (limit, window) = (self.config.login_attempts, self.config.login_window);
@@ -261,9 +318,9 @@ impl App {
         }
         let mut tx = self.db.read().await?;
         let found = officers::by_username(&mut tx, &key).await?;
-        let grants = match &found {
-            Some(o) => officers::grants(&mut tx, o.id).await?,
-            None => Vec::new(),
+        let (grants, second_factor) = match &found {
+            Some(o) => (officers::grants(&mut tx, o.id).await?, totp::get(&mut tx, o.id).await?),
+            None => (Vec::new(), None),
         };
         tx.commit().await?;
         let verified = match &found {
@@ -274,26 +331,114 @@ impl App {
                 false
             }
         };
-        let tree = self.tree();
         let Some(officer) = found.filter(|_| verified) else {
-            self.throttle.failed(&key, now, window);
-            let mut payload = serde_json::json!({ "username": key });
-            if let Some(ip) = &client.ip {
-                payload["client_ip"] = ip.clone().into();
-            }
-            let change = Change {
-                subject_type: "session",
-                subject_id: key.clone(),
-                action: "session.login_failed",
-                unit: None,
-                payload,
-            };
-            self.db
-                .write(move |tx| Box::pin(async move { record::event(tx, &tree, now, &Ctx::system(), change).await }))
-                .await?;
+            self.login_failed(&key, "session.login_failed", &client, now).await?;
             return Err(AppError::code(ErrorCode::BadCredentials));
         };
+        if second_factor.is_some_and(|t| t.confirmed_at.is_some()) {
+            // The password alone opens no session; the throttle is cleared only by the code.
+            let mut raw = [0_u8; 32];
+            rand::rng().fill_bytes(&mut raw);
+            let challenge = hex::encode(raw);
+            let expires_at = now + chrono::Duration::minutes(CHALLENGE_MINUTES);
+            let record = ChallengeRecord {
+                token_hash: token_hash(&challenge),
+                officer_id: officer.id,
+                created_at: now,
+                expires_at,
+                client_ip: client.ip.clone(),
+            };
+            self.db.write(move |tx| Box::pin(async move { totp::insert_challenge(tx, &record).await })).await?;
+            return Ok(LoginStep::TotpRequired { challenge, expires_at });
+        }
         self.throttle.succeeded(&key);
+        self.open_session(officer, grants, client, now).await.map(LoginStep::Session)
+    }
+
+    /// The second step of a login: the six-digit code for the challenge of [`App::begin_login`]. A wrong code counts
+    /// toward the login throttle like a wrong password; a code already used (same or earlier time step) is refused.
+    pub async fn login_with_totp(
+        &self,
+        challenge: &str,
+        code: &str,
+        client: ClientInfo,
+    ) -> Result<LoginOutcome, AppError> {
+        let now = self.now();
+        let hash = token_hash(challenge);
+        let mut tx = self.db.read().await?;
+        let found = totp::find_challenge(&mut tx, &hash, now).await?;
+        let officer = match &found {
+            Some(c) => officers::by_id(&mut tx, c.officer_id).await?,
+            None => None,
+        };
+        let (grants, second_factor) = match &officer {
+            Some(o) => (officers::grants(&mut tx, o.id).await?, totp::get(&mut tx, o.id).await?),
+            None => (Vec::new(), None),
+        };
+        tx.commit().await?;
+        let (Some(officer), Some(second_factor)) = (officer.filter(|o| !o.disabled), second_factor) else {
+            return Err(AppError::code(ErrorCode::LoginChallengeExpired));
+        };
+        let key = officer.username.clone();
+        let (limit, window) = (self.config.login_attempts, self.config.login_window);
+        if self.throttle.blocked(&key, now, limit, window) {
+            return Err(AppError::code(ErrorCode::TooManyAttempts));
+        }
+        let step = totp_secret(&second_factor).and_then(|s| crate::totp::matching_step(&s, code, now.timestamp()));
+        let officer_id = officer.id;
+        let accepted = match step {
+            Some(step) => {
+                self.db
+                    .write(move |tx| {
+                        Box::pin(async move {
+                            let fresh = totp::accept_step(tx, officer_id, step, now).await?;
+                            if fresh {
+                                totp::take_challenge(tx, &hash, now).await?;
+                            }
+                            Ok::<_, AppError>(fresh)
+                        })
+                    })
+                    .await?
+            }
+            None => false,
+        };
+        if !accepted {
+            self.login_failed(&key, "session.totp_failed", &client, now).await?;
+            return Err(AppError::code(ErrorCode::TotpCodeInvalid));
+        }
+        self.throttle.succeeded(&key);
+        self.open_session(officer, grants, client, now).await
+    }
+
+    /// Counts a failed step toward the throttle and records it.
+    async fn login_failed(
+        &self,
+        key: &str,
+        action: &'static str,
+        client: &ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<(), AppError> {
+        self.throttle.failed(key, now, self.config.login_window);
+        let mut payload = serde_json::json!({ "username": key });
+        if let Some(ip) = &client.ip {
+            payload["client_ip"] = ip.clone().into();
+        }
+        let change = Change { subject_type: "session", subject_id: key.to_owned(), action, unit: None, payload };
+        let tree = self.tree();
+        self.db
+            .write(move |tx| Box::pin(async move { record::event(tx, &tree, now, &Ctx::system(), change).await }))
+            .await?;
+        Ok(())
+    }
+
+    async fn open_session(
+        &self,
+        officer: OfficerRecord,
+        grants: Vec<Grant>,
+        client: ClientInfo,
+        now: DateTime<Utc>,
+    ) -> Result<LoginOutcome, AppError> {
+        let tree = self.tree();
         let mut raw = [0_u8; 32];
         rand::rng().fill_bytes(&mut raw);
         let token = hex::encode(raw);
@@ -324,6 +469,113 @@ impl App {
             })
             .await?;
         Ok(LoginOutcome { token, expires_at, officer: view })
+    }
+
+    /// Whether the calling officer has TOTP turned on.
+    pub async fn totp_enabled(&self, ctx: &Ctx) -> Result<bool, AppError> {
+        let id = own_officer(ctx)?;
+        let mut tx = self.db.read().await?;
+        let found = totp::get(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(found.is_some_and(|t| t.confirmed_at.is_some()))
+    }
+
+    /// Starts the calling officer's TOTP enrolment: a new random 160-bit secret, returned this once (with the
+    /// `otpauth://` URI for the QR code) and never again. It protects logins only after [`App::confirm_totp`].
+    pub async fn begin_totp_enrolment(&self, ctx: &Ctx) -> Result<TotpEnrolment, AppError> {
+        let id = own_officer(ctx)?;
+        let mut tx = self.db.read().await?;
+        let officer = officers::by_id(&mut tx, id).await?.ok_or_else(|| AppError::not_found("cán bộ"))?;
+        let existing = totp::get(&mut tx, id).await?;
+        tx.commit().await?;
+        if existing.is_some_and(|t| t.confirmed_at.is_some()) {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "code",
+                "Tài khoản đã bật xác thực hai bước. Muốn đổi thiết bị, hãy đề nghị quản trị viên đặt lại.",
+            )]));
+        }
+        let mut raw = [0_u8; 20];
+        rand::rng().fill_bytes(&mut raw);
+        let secret = crate::totp::base32_encode(&raw);
+        let now = self.now();
+        let record =
+            TotpRecord { officer_id: id, secret: secret.clone(), confirmed_at: None, last_step: None, created_at: now };
+        self.db.write(move |tx| Box::pin(async move { totp::replace(tx, &record).await })).await?;
+        let uri = crate::totp::otpauth_uri(TOTP_ISSUER, &officer.username, &secret);
+        Ok(TotpEnrolment { secret, uri })
+    }
+
+    /// Confirms the enrolment with the first code from the authenticator app; from then on every login asks for a
+    /// code. Audited (`officer.totp_enabled`).
+    pub async fn confirm_totp(&self, ctx: &Ctx, code: &str) -> Result<(), AppError> {
+        let id = own_officer(ctx)?;
+        let mut tx = self.db.read().await?;
+        let record = totp::get(&mut tx, id).await?;
+        let officer = officers::by_id(&mut tx, id).await?.ok_or_else(|| AppError::not_found("cán bộ"))?;
+        tx.commit().await?;
+        let Some(record) = record.filter(|r| r.confirmed_at.is_none()) else {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "code",
+                "Chưa có yêu cầu bật xác thực hai bước đang chờ xác nhận. Vui lòng bắt đầu lại.",
+            )]));
+        };
+        let now = self.now();
+        let Some(step) = totp_secret(&record).and_then(|s| crate::totp::matching_step(&s, code, now.timestamp()))
+        else {
+            return Err(AppError::Invalid(vec![FieldError::new("code", ErrorCode::TotpCodeInvalid.title_vi())]));
+        };
+        let unit =
+            UnitId::parse(&officer.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let (tree, ctx) = (self.tree(), ctx.clone());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    if !totp::accept_step(tx, id, step, now).await? {
+                        return Err(AppError::Invalid(vec![FieldError::new(
+                            "code",
+                            ErrorCode::TotpCodeInvalid.title_vi(),
+                        )]));
+                    }
+                    let change = Change {
+                        subject_type: "officer",
+                        subject_id: id.to_string(),
+                        action: "officer.totp_enabled",
+                        unit: Some(unit),
+                        payload: serde_json::json!({}),
+                    };
+                    record::event(tx, &tree, now, &ctx, change).await?;
+                    Ok(())
+                })
+            })
+            .await
+    }
+
+    /// Turns an officer's TOTP off (lost phone), for an administrator of the officer's unit; the officer may enrol
+    /// again. Audited (`officer.totp_reset`).
+    pub async fn reset_officer_totp(&self, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
+        let mut tx = self.db.read().await?;
+        let record = officers::by_id(&mut tx, id).await?.ok_or_else(|| AppError::not_found("cán bộ"))?;
+        tx.commit().await?;
+        let unit =
+            UnitId::parse(&record.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        self.require(&ctx.principal, Action::ManageOfficers, &unit)?;
+        let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
+        self.db
+            .write(move |tx| {
+                Box::pin(async move {
+                    let had = totp::delete(tx, id).await?;
+                    let change = Change {
+                        subject_type: "officer",
+                        subject_id: id.to_string(),
+                        action: "officer.totp_reset",
+                        unit: Some(unit),
+                        payload: serde_json::json!({ "had_totp": had }),
+                    };
+                    record::event(tx, &tree, now, &ctx, change).await?;
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
     }
 
     /// The officer behind a session cookie, if the session is valid and the account enabled.

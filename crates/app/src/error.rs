@@ -27,6 +27,12 @@ pub enum ErrorCode {
     BadCredentials,
     /// Too many failed logins.
     TooManyAttempts,
+    /// The password was right; the account asks for its six-digit TOTP code as a second step.
+    TotpRequired,
+    /// The TOTP code is wrong, outside its window or already used.
+    TotpCodeInvalid,
+    /// The login's second step came too late (or with an unknown challenge): give the password again.
+    LoginChallengeExpired,
     /// The username is taken.
     UsernameTaken,
     /// Someone else changed the record first.
@@ -75,7 +81,7 @@ pub enum ErrorCode {
 
 impl ErrorCode {
     /// Every code, for the registry test and the documentation.
-    pub const ALL: [ErrorCode; 31] = [
+    pub const ALL: [ErrorCode; 34] = [
         Self::InvalidInput,
         Self::MalformedBody,
         Self::BodyTooLarge,
@@ -85,6 +91,9 @@ impl ErrorCode {
         Self::Forbidden,
         Self::BadCredentials,
         Self::TooManyAttempts,
+        Self::TotpRequired,
+        Self::TotpCodeInvalid,
+        Self::LoginChallengeExpired,
         Self::UsernameTaken,
         Self::StaleVersion,
         Self::IdempotencyKeyReused,
@@ -121,6 +130,9 @@ impl ErrorCode {
             Self::Forbidden => "forbidden",
             Self::BadCredentials => "bad_credentials",
             Self::TooManyAttempts => "too_many_attempts",
+            Self::TotpRequired => "totp_required",
+            Self::TotpCodeInvalid => "totp_code_invalid",
+            Self::LoginChallengeExpired => "login_challenge_expired",
             Self::UsernameTaken => "username_taken",
             Self::StaleVersion => "stale_version",
             Self::IdempotencyKeyReused => "idempotency_key_reused",
@@ -157,6 +169,7 @@ impl ErrorCode {
             Self::Unauthenticated | Self::BadCredentials => 401,
             Self::Forbidden | Self::CsrfRejected => 403,
             Self::TooManyAttempts => 429,
+            Self::TotpRequired | Self::TotpCodeInvalid | Self::LoginChallengeExpired => 401,
             Self::UsernameTaken | Self::StaleVersion | Self::IdempotencyKeyReused => 409,
             Self::Unavailable | Self::StorageFull => 503,
             Self::Timeout => 408,
@@ -190,6 +203,13 @@ impl ErrorCode {
             Self::Forbidden => "Bạn không có quyền thực hiện thao tác này.",
             Self::BadCredentials => "Tên đăng nhập hoặc mật khẩu không đúng.",
             Self::TooManyAttempts => "Bạn đã đăng nhập sai quá nhiều lần. Vui lòng thử lại sau ít phút.",
+            Self::TotpRequired => {
+                "Tài khoản đã bật xác thực hai bước: vui lòng nhập mã xác thực 6 chữ số từ ứng dụng xác thực."
+            }
+            Self::TotpCodeInvalid => {
+                "Mã xác thực không đúng, đã hết hạn hoặc đã được dùng. Vui lòng nhập mã mới đang hiển thị trong ứng dụng xác thực."
+            }
+            Self::LoginChallengeExpired => "Phiên đăng nhập đã hết hạn. Vui lòng nhập lại tên đăng nhập và mật khẩu.",
             Self::UsernameTaken => "Tên đăng nhập đã được sử dụng.",
             Self::StaleVersion => "Dữ liệu vừa được người khác thay đổi. Vui lòng tải lại và thử lại.",
             Self::IdempotencyKeyReused => "Khóa chống gửi trùng (Idempotency-Key) đã được dùng cho một yêu cầu khác.",

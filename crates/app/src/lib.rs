@@ -6,6 +6,7 @@
 //! and passes the one decision point, [`App::require`].
 
 pub mod accounts;
+pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod clock;
@@ -18,6 +19,7 @@ pub mod jobs;
 pub mod notices;
 pub mod population;
 pub mod record;
+pub mod totp;
 pub mod units;
 
 use std::sync::{Arc, RwLock};

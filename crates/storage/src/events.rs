@@ -126,3 +126,74 @@ pub async fn of_subject(tx: &mut Tx, subject_type: &str, subject_id: &str) -> Re
     )
     .await
 }
+
+/// A filter of the audit trail (officer actions outside dossiers).
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    /// Events whose unit (or, for events without one, the acting officer's unit) is one of these.
+    pub units: Vec<String>,
+    /// Also events tied to no unit at all (failed logins of unknown accounts): for a whole province's auditors.
+    pub include_unitless: bool,
+    /// Subject types left out (dossiers and documents have their own timelines).
+    pub exclude_subjects: Vec<String>,
+    /// From this instant (inclusive).
+    pub from: Option<DateTime<Utc>>,
+    /// Until this instant (exclusive).
+    pub until: Option<DateTime<Utc>>,
+    /// One acting account.
+    pub actor_id: Option<String>,
+    /// Actions starting with this prefix (e.g. `session.` or `officer.created`).
+    pub action_prefix: Option<String>,
+}
+
+/// One keyset page of the audit trail, newest first, strictly after the cursor `(occurred_at, id)`.
+pub async fn audit_page(
+    tx: &mut Tx,
+    filter: &AuditFilter,
+    after: Option<(DateTime<Utc>, Uuid)>,
+    limit: u64,
+) -> Result<Vec<EventRecord>, StorageError> {
+    use sea_query::Cond;
+    if filter.units.is_empty() && !filter.include_unitless {
+        return Ok(Vec::new());
+    }
+    let mut scope = Cond::any();
+    if !filter.units.is_empty() {
+        scope = scope.add(Expr::col(Events::UnitId).is_in(filter.units.iter().cloned())).add(
+            Cond::all()
+                .add(Expr::col(Events::UnitId).is_null())
+                .add(Expr::col(Events::ActorUnitId).is_in(filter.units.iter().cloned())),
+        );
+    }
+    if filter.include_unitless {
+        scope = scope
+            .add(Cond::all().add(Expr::col(Events::UnitId).is_null()).add(Expr::col(Events::ActorUnitId).is_null()));
+    }
+    let mut select = Query::select();
+    select.columns(COLUMNS).from(Events::Table).cond_where(scope);
+    if !filter.exclude_subjects.is_empty() {
+        select.and_where(Expr::col(Events::SubjectType).is_not_in(filter.exclude_subjects.iter().cloned()));
+    }
+    if let Some(from) = filter.from {
+        select.and_where(Expr::col(Events::OccurredAt).gte(from));
+    }
+    if let Some(until) = filter.until {
+        select.and_where(Expr::col(Events::OccurredAt).lt(until));
+    }
+    if let Some(actor) = &filter.actor_id {
+        select.and_where(Expr::col(Events::ActorId).eq(actor.clone()));
+    }
+    if let Some(prefix) = &filter.action_prefix {
+        let escaped = prefix.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+        select.and_where(Expr::col(Events::Action).like(sea_query::LikeExpr::new(format!("{escaped}%")).escape('\\')));
+    }
+    if let Some((at, id)) = after {
+        select.cond_where(
+            Cond::any()
+                .add(Expr::col(Events::OccurredAt).lt(at))
+                .add(Cond::all().add(Expr::col(Events::OccurredAt).eq(at)).add(Expr::col(Events::Id).lt(id))),
+        );
+    }
+    select.order_by(Events::OccurredAt, Order::Desc).order_by(Events::Id, Order::Desc).limit(limit);
+    tx.fetch_all(&select).await
+}

@@ -13,6 +13,7 @@ pub mod db;
 pub mod documents;
 pub mod dossier_work;
 pub mod dossiers;
+pub mod drafts;
 pub mod error;
 pub mod events;
 pub mod jobs;
@@ -21,6 +22,7 @@ pub mod office_hours;
 pub mod officers;
 pub mod sessions;
 pub mod settings;
+pub mod totp;
 pub mod units;
 pub mod write;
 

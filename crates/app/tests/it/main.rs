@@ -6,6 +6,7 @@ mod documents;
 mod dossier_forms;
 mod dossiers;
 mod population;
+mod totp;
 
 motcua_testkit::dual_test!(cases:
     demo_load_is_idempotent_and_audited,
@@ -54,6 +55,8 @@ mod document_cases {
         results_are_signed_verified_shared_and_reused,
         fixity_finds_missing_bytes_and_cleans_orphans,
         clamd_refuses_infected_files_and_fails_closed,
+        a_procedure_limits_the_size_of_its_files,
+        online_filing_takes_components_from_the_warehouse,
     );
 }
 
@@ -116,6 +119,15 @@ mod identity_cases {
         forged_expired_and_misbound_tokens_are_refused,
         wrong_state_and_replayed_callbacks_are_refused,
         assurance_levels_and_my_dossiers,
+    );
+}
+
+mod totp_cases {
+    use super::totp;
+    motcua_testkit::dual_test!(totp:
+        enrolment_and_two_step_login,
+        wrong_codes_count_toward_the_throttle,
+        an_administrator_resets_totp,
     );
 }
 

@@ -1,11 +1,13 @@
 //! The REST API, version 1. A public contract: fields are only added, never renamed.
 
+pub mod audit;
 pub mod calendar;
 pub mod catalogue;
 pub mod citizen;
 pub mod documents;
 pub mod dossier_forms;
 pub mod dossiers;
+pub mod drafts;
 pub mod health;
 pub mod jobs;
 pub mod officers;
@@ -34,9 +36,11 @@ use crate::state::AppState;
         (name = "officers", description = "Tài khoản cán bộ"),
         (name = "population", description = "Tra cứu Cơ sở dữ liệu quốc gia về dân cư và nhật ký tra cứu"),
         (name = "jobs", description = "Công việc nền"),
+        (name = "audit", description = "Nhật ký thao tác của cán bộ ngoài hồ sơ (kiểm tra, giám sát)"),
         (name = "calendar", description = "Lịch làm việc, ngày nghỉ và hạn giải quyết"),
         (name = "catalogue", description = "Danh mục thủ tục hành chính, tờ khai điện tử và rà soát"),
         (name = "dossiers", description = "Hồ sơ thủ tục hành chính: tiếp nhận, xử lý và trả kết quả"),
+        (name = "documents", description = "Tài liệu, số hóa, kết quả điện tử, xác minh và Kho dữ liệu cá nhân"),
         (name = "health", description = "Giám sát vận hành"),
     ),
     components(schemas(crate::error::Problem, crate::error::ProblemField))
@@ -51,16 +55,20 @@ pub fn routes() -> OpenApiRouter<AppState> {
         .routes(routes!(units::list))
         .routes(routes!(units::get))
         .routes(routes!(session::create, session::delete))
+        .routes(routes!(session::totp))
         .routes(routes!(session::me))
         .routes(routes!(citizen::me))
         .routes(routes!(citizen::list, citizen::file))
         .routes(routes!(citizen::get))
+        .routes(routes!(drafts::get, drafts::put, drafts::delete))
         .routes(routes!(officers::list))
         .routes(routes!(officers::create))
         .routes(routes!(officers::update))
+        .routes(routes!(officers::reset_totp))
         .routes(routes!(population::lookup, population::report))
         .routes(routes!(population::mine))
         .routes(routes!(jobs::list))
+        .routes(routes!(audit::list))
         .routes(routes!(jobs::retry))
         .routes(routes!(calendar::get, calendar::put))
         .routes(routes!(calendar::due))
@@ -93,19 +101,16 @@ pub fn routes() -> OpenApiRouter<AppState> {
 /// Document routes: raw-body uploads streamed into the store (no whole-body limit; the store enforces its own).
 fn documents_routes() -> OpenApiRouter<AppState> {
     use axum::extract::DefaultBodyLimit;
-    use axum::routing::{get, post};
+    use utoipa_axum::router::UtoipaMethodRouterExt;
     OpenApiRouter::new()
-        .route(
-            "/api/v1/dossiers/{id}/components/{key}/files",
-            post(documents::upload).layer(DefaultBodyLimit::disable()),
-        )
-        .route("/api/v1/dossiers/{id}/components/{key}/warehouse", post(documents::attach))
-        .route("/api/v1/dossiers/{id}/documents", get(documents::of_dossier))
-        .route("/api/v1/dossiers/{id}/result", post(documents::issue_result).layer(DefaultBodyLimit::disable()))
-        .route("/api/v1/documents/{id}/content", get(documents::content))
-        .route("/api/v1/warehouse", get(documents::warehouse))
-        .route("/api/v1/warehouse/offers", get(documents::offers))
-        .route("/api/v1/warehouse/{id}/shares", post(documents::share))
-        .route("/api/v1/verify", post(documents::verify).layer(DefaultBodyLimit::disable()))
-        .route("/api/v1/verify/{code}", get(documents::verify_code))
+        .routes(routes!(documents::upload).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(documents::attach))
+        .routes(routes!(documents::of_dossier))
+        .routes(routes!(documents::issue_result).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(documents::content))
+        .routes(routes!(documents::warehouse))
+        .routes(routes!(documents::offers))
+        .routes(routes!(documents::share))
+        .routes(routes!(documents::verify).layer(DefaultBodyLimit::disable()))
+        .routes(routes!(documents::verify_code))
 }

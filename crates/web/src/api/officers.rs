@@ -138,3 +138,22 @@ pub async fn update(
     state.app.set_officer_disabled(&caller.ctx(), id, body.disabled, body.version).await?;
     Ok(StatusCode::NO_CONTENT)
 }
+
+/// Turns an officer's TOTP off (lost phone), for an administrator of the officer's unit. Audited (`officer.totp_reset`).
+#[utoipa::path(delete, path = "/api/v1/officers/{id}/totp", tag = "officers", params(("id" = Uuid, Path)), responses(
+    (status = 204, description = "Reset: the officer logs in with the password alone and may enrol again"),
+    (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
+    (status = 404, body = crate::error::Problem, content_type = "application/problem+json"),
+))]
+pub async fn reset_totp(
+    State(state): State<AppState>,
+    caller: Caller,
+    AppPath(id): AppPath<Uuid>,
+) -> Result<StatusCode, ApiError> {
+    if caller.officer.is_none() {
+        return Err(ApiError::code(motcua_app::ErrorCode::Unauthenticated));
+    }
+    state.app.reset_officer_totp(&caller.ctx(), id).await?;
+    Ok(StatusCode::NO_CONTENT)
+}

@@ -5,6 +5,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::ErrorCode;
+use motcua_app::accounts::LoginStep;
 use serde::Deserialize;
 
 use crate::api::session::client_info;
@@ -20,6 +21,19 @@ struct Login {
     portal: Portal,
     username: String,
     error: Option<&'static str>,
+}
+
+#[derive(Template)]
+#[template(path = "login_totp.html")]
+struct LoginTotp {
+    portal: Portal,
+    challenge: String,
+    error: Option<&'static str>,
+}
+
+fn session_response(state: &AppState, token: &str) -> Response {
+    let cookie = session_cookie(Some(token), state.app.config().session_ttl.num_seconds(), state.config.cookie_secure);
+    ([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response()
 }
 
 pub async fn form(State(state): State<AppState>, caller: Caller) -> Result<Response, PageError> {
@@ -42,14 +56,10 @@ pub async fn submit(
     PageForm(form): PageForm<LoginForm>,
 ) -> Result<Response, PageError> {
     let client = client_info(&headers, peer);
-    match state.app.login(&form.username, &form.password, client).await {
-        Ok(outcome) => {
-            let cookie = session_cookie(
-                Some(&outcome.token),
-                state.app.config().session_ttl.num_seconds(),
-                state.config.cookie_secure,
-            );
-            Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/can-bo")).into_response())
+    match state.app.begin_login(&form.username, &form.password, client).await {
+        Ok(LoginStep::Session(outcome)) => Ok(session_response(&state, &outcome.token)),
+        Ok(LoginStep::TotpRequired { challenge, .. }) => {
+            render(&LoginTotp { portal: Portal::new(&state.config.portal_name, None), challenge, error: None })
         }
         Err(e) if matches!(e.error_code(), ErrorCode::BadCredentials | ErrorCode::TooManyAttempts) => {
             let code = e.error_code();
@@ -59,6 +69,43 @@ pub async fn submit(
                 error: Some(code.title_vi()),
             };
             render_with_status(&page, crate::error::status_of(code))
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct TotpForm {
+    challenge: String,
+    code: String,
+}
+
+/// The second step: the six-digit code for the challenge the password step gave.
+pub async fn submit_totp(
+    State(state): State<AppState>,
+    ClientAddr(peer): ClientAddr,
+    headers: HeaderMap,
+    PageForm(form): PageForm<TotpForm>,
+) -> Result<Response, PageError> {
+    let client = client_info(&headers, peer);
+    match state.app.login_with_totp(&form.challenge, &form.code, client).await {
+        Ok(outcome) => Ok(session_response(&state, &outcome.token)),
+        Err(e) if matches!(e.error_code(), ErrorCode::TotpCodeInvalid | ErrorCode::TooManyAttempts) => {
+            let code = e.error_code();
+            let page = LoginTotp {
+                portal: Portal::new(&state.config.portal_name, None),
+                challenge: form.challenge.chars().take(64).collect(),
+                error: Some(code.title_vi()),
+            };
+            render_with_status(&page, crate::error::status_of(code))
+        }
+        Err(e) if e.error_code() == ErrorCode::LoginChallengeExpired => {
+            let page = Login {
+                portal: Portal::new(&state.config.portal_name, None),
+                username: String::new(),
+                error: Some(ErrorCode::LoginChallengeExpired.title_vi()),
+            };
+            render_with_status(&page, crate::error::status_of(ErrorCode::LoginChallengeExpired))
         }
         Err(e) => Err(e.into()),
     }

@@ -1,6 +1,8 @@
 //! The Vietnamese pages: portal home, the unit tree, the procedure catalogue and its e-forms, officer login and
 //! workspace, the officers' dossier pages, and the administrators' pages.
 
+mod account;
+mod audit_trail;
 mod calendar;
 mod calendar_edit;
 mod catalogue;
@@ -15,7 +17,7 @@ mod home;
 mod login;
 mod lookups;
 mod office_hours;
-mod procedure_form;
+pub mod procedure_form;
 mod status_lookup;
 mod units;
 mod workspace;
@@ -50,12 +52,18 @@ pub fn routes() -> Router<AppState> {
         .route("/tra-cuu-ho-so", get(status_lookup::form).post(status_lookup::submit))
         .route("/dang-nhap", get(login::form).post(login::submit))
         .route("/dang-xuat", axum::routing::post(login::logout))
+        .route("/dang-nhap/ma-xac-thuc", axum::routing::post(login::submit_totp))
+        .route("/can-bo/tai-khoan", get(account::show))
+        .route("/can-bo/tai-khoan/xac-thuc-hai-buoc", axum::routing::post(account::start))
+        .route("/can-bo/tai-khoan/xac-thuc-hai-buoc/xac-nhan", axum::routing::post(account::confirm))
         .route("/dang-nhap/vneid", get(citizen::login))
         .route("/dang-nhap/vneid/callback", get(citizen::callback))
         .route("/dang-xuat/vneid", axum::routing::post(citizen::logout))
         .route("/ca-nhan/ho-so", get(citizen::my_dossiers))
         .route("/ca-nhan/ai-da-tra-cuu", get(lookups::mine))
         .route("/kiem-tra/tra-cuu-dan-cu", get(lookups::audit))
+        .route("/kiem-tra/nhat-ky", get(audit_trail::show))
+        .route("/kiem-tra/nhat-ky.csv", get(audit_trail::csv))
         .route("/kiem-tra/tra-cuu-dan-cu.csv", get(lookups::audit_csv))
         .route("/kiem-tra/tra-cuu-dan-cu.xlsx", get(lookups::audit_xlsx))
         .route("/ca-nhan/ho-so/{id}", get(citizen::my_dossier))
@@ -91,6 +99,7 @@ pub fn routes() -> Router<AppState> {
         .route("/quan-tri/cong-viec", get(workspace::jobs))
         .route("/api/errors", get(home::error_codes))
         .route("/static/app.css", get(stylesheet))
+        .route("/static/draft.js", get(draft_script))
 }
 
 /// Renders a template, or the error page if rendering fails.
@@ -107,6 +116,17 @@ pub fn render_with_status(template: &impl Template, status: axum::http::StatusCo
     let mut response = render(template)?;
     *response.status_mut() = status;
     Ok(response)
+}
+
+/// The e-form's draft saver (progressive enhancement, see `static/draft.js`).
+async fn draft_script() -> impl IntoResponse {
+    (
+        [
+            (axum::http::header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../../static/draft.js"),
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

@@ -1,11 +1,15 @@
 //! HTTP behaviour of the whole router, each case on SQLite and on PostgreSQL.
 
+mod access_matrix;
+mod audit;
 mod cases;
 mod catalogue;
 mod documents;
 mod dossier_forms;
 mod dossier_work;
 mod dossiers;
+mod openapi_routes;
+mod totp;
 
 motcua_testkit::dual_test!(cases:
     api_errors_are_problem_json,
@@ -64,6 +68,16 @@ mod dossier_forms_cases {
 
 mod citizen;
 
+mod drafts;
+
+mod drafts_cases {
+    use super::drafts;
+    motcua_testkit::dual_test!(drafts:
+        drafts_are_saved_restored_and_deleted_on_filing,
+        postal_reception_records_the_item_number,
+    );
+}
+
 mod citizen_cases {
     use super::citizen;
     motcua_testkit::dual_test!(citizen:
@@ -75,4 +89,24 @@ mod citizen_cases {
 mod document_cases {
     use super::documents;
     motcua_testkit::dual_test!(documents: files_results_and_verification_over_http);
+}
+
+mod access_matrix_cases {
+    use super::access_matrix;
+    motcua_testkit::dual_test!(access_matrix: every_role_endpoint_and_scope_is_decided_as_written);
+}
+
+mod openapi_routes_cases {
+    use super::openapi_routes;
+    motcua_testkit::dual_test!(openapi_routes: every_api_route_is_documented_and_served);
+}
+
+mod audit_cases {
+    use super::audit;
+    motcua_testkit::dual_test!(audit: auditors_read_the_trail_of_their_subtree_only);
+}
+
+mod totp_cases {
+    use super::totp;
+    motcua_testkit::dual_test!(totp: enrol_then_log_in_with_a_code);
 }
