@@ -172,11 +172,7 @@ struct NoticeRow {
 fn notice_rows<'a>(notices: impl IntoIterator<Item = &'a motcua_app::notices::Notice>) -> Vec<NoticeRow> {
     notices
         .into_iter()
-        .map(|n| NoticeRow {
-            at: instant_vi(&n.created_at),
-            subject: n.subject.clone(),
-            body: n.body.clone(),
-        })
+        .map(|n| NoticeRow { at: instant_vi(&n.created_at), subject: n.subject.clone(), body: n.body.clone() })
         .collect()
 }
 
