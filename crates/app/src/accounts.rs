@@ -550,15 +550,21 @@ impl App {
             .await
     }
 
-    /// Turns an officer's TOTP off (lost phone), for an administrator of the officer's unit; the officer may enrol
-    /// again. Audited (`officer.totp_reset`).
-    pub async fn reset_officer_totp(&self, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
+    /// The unit of officer `id`, once the caller is allowed to manage that unit's accounts.
+    async fn managed_officer_unit(&self, ctx: &Ctx, id: Uuid) -> Result<UnitId, AppError> {
         let mut tx = self.db.read().await?;
         let record = officers::by_id(&mut tx, id).await?.ok_or_else(|| AppError::not_found("cán bộ"))?;
         tx.commit().await?;
         let unit =
             UnitId::parse(&record.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
         self.require(&ctx.principal, Action::ManageOfficers, &unit)?;
+        Ok(unit)
+    }
+
+    /// Turns an officer's TOTP off (lost phone), for an administrator of the officer's unit; the officer may enrol
+    /// again. Audited (`officer.totp_reset`).
+    pub async fn reset_officer_totp(&self, ctx: &Ctx, id: Uuid) -> Result<(), AppError> {
+        let unit = self.managed_officer_unit(ctx, id).await?;
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
         self.db
             .write(move |tx| {
@@ -647,12 +653,7 @@ impl App {
         disabled: bool,
         version: i64,
     ) -> Result<(), AppError> {
-        let mut tx = self.db.read().await?;
-        let record = officers::by_id(&mut tx, id).await?.ok_or_else(|| AppError::not_found("cán bộ"))?;
-        tx.commit().await?;
-        let unit =
-            UnitId::parse(&record.unit_id).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
-        self.require(&ctx.principal, Action::ManageOfficers, &unit)?;
+        let unit = self.managed_officer_unit(ctx, id).await?;
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
         self.db
             .write(move |tx| {

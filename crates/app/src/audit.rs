@@ -3,14 +3,16 @@
 //! auditor's subtree, filtered by period, actor, action and unit, in keyset pages and as CSV.
 //! Dossiers and documents have their own timelines and are not part of it; the lookup log is separate.
 
-use chrono::{DateTime, NaiveDate, NaiveTime, TimeZone as _, Utc};
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::access::{Action, Principal};
-use motcua_domain::time::{to_local, vietnam_offset};
+use motcua_domain::calendar::working_time::day_start;
+use motcua_domain::time::to_local;
 use motcua_domain::unit::UnitId;
 use motcua_storage::events::{self, AuditFilter, EventRecord};
 use serde::Serialize;
 use uuid::Uuid;
 
+use crate::keyset::{cursor, parse_cursor};
 use crate::{App, AppError, ErrorCode};
 
 /// Subject types that are not part of the audit trail (they have their own timelines).
@@ -93,21 +95,6 @@ pub struct AuditPage {
     pub next: Option<String>,
 }
 
-fn local_midnight(day: NaiveDate) -> DateTime<Utc> {
-    vietnam_offset().from_local_datetime(&day.and_time(NaiveTime::MIN)).single().map(|t| t.to_utc()).unwrap_or_default()
-}
-
-fn cursor(e: &AuditEntry) -> String {
-    format!("{}_{}", e.occurred_at.timestamp_micros(), e.id)
-}
-
-fn parse_cursor(raw: &str) -> Result<(DateTime<Utc>, Uuid), AppError> {
-    let bad = || AppError::detailed(ErrorCode::InvalidInput, "Con trỏ trang không hợp lệ.");
-    let (micros, id) = raw.split_once('_').ok_or_else(bad)?;
-    let at = micros.parse::<i64>().ok().and_then(DateTime::from_timestamp_micros).ok_or_else(bad)?;
-    Ok((at, Uuid::parse_str(id).map_err(|_| bad())?))
-}
-
 impl App {
     fn audit_filter(&self, principal: &Principal, query: &AuditQuery) -> Result<AuditFilter, AppError> {
         let tree = self.tree();
@@ -139,8 +126,8 @@ impl App {
             // Events tied to no unit (failed logins of unknown names) belong to the province as a whole.
             include_unitless: tree.province_of(&scope).is_some_and(|p| p.id == scope),
             exclude_subjects: NOT_AUDITED_HERE.iter().map(|s| (*s).to_owned()).collect(),
-            from: from.map(local_midnight),
-            until: to.and_then(|d| d.succ_opt()).map(local_midnight),
+            from: from.map(day_start),
+            until: to.and_then(|d| d.succ_opt()).map(day_start),
             actor_id: query.actor.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
             action_prefix: query.action.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
         })
@@ -156,23 +143,33 @@ impl App {
     ) -> Result<AuditPage, AppError> {
         let filter = self.audit_filter(principal, query)?;
         let after = after.filter(|a| !a.is_empty()).map(parse_cursor).transpose()?;
-        let limit = limit.clamp(1, MAX_PAGE);
+        self.audit_page(&filter, after, limit.clamp(1, MAX_PAGE)).await
+    }
+
+    async fn audit_page(
+        &self,
+        filter: &AuditFilter,
+        after: Option<(DateTime<Utc>, Uuid)>,
+        limit: u64,
+    ) -> Result<AuditPage, AppError> {
         let mut tx = self.db().read().await?;
-        let rows = events::audit_page(&mut tx, &filter, after, limit).await?;
+        let rows = events::audit_page(&mut tx, filter, after, limit).await?;
         tx.commit().await?;
         let entries: Vec<AuditEntry> = rows.into_iter().map(AuditEntry::from).collect();
-        let next = (entries.len() as u64 == limit).then(|| entries.last().map(cursor)).flatten();
+        let next =
+            (entries.len() as u64 == limit).then(|| entries.last().map(|e| cursor(e.occurred_at, e.id))).flatten();
         Ok(AuditPage { entries, next })
     }
 
     /// The whole filtered audit trail as CSV (UTF-8 with BOM, for spreadsheet software), newest first.
     pub async fn audit_trail_csv(&self, principal: &Principal, query: &AuditQuery) -> Result<String, AppError> {
-        let mut out = String::from(
-            "\u{feff}Thời điểm (UTC+7),Thao tác,Đối tượng,Mã đối tượng,Đơn vị,Người thực hiện,Tài khoản,Đơn vị người thực hiện,Mã yêu cầu,Chi tiết\r\n",
-        );
-        let mut after: Option<String> = None;
+        let filter = self.audit_filter(principal, query)?;
+        let internal = |e: csv::Error| AppError::detailed(ErrorCode::Internal, e.to_string());
+        let mut out = csv::WriterBuilder::new().terminator(csv::Terminator::CRLF).from_writer(vec![0xEF, 0xBB, 0xBF]);
+        out.write_record(CSV_HEADERS).map_err(internal)?;
+        let mut after = None;
         loop {
-            let page = self.audit_trail(principal, query, after.as_deref(), MAX_PAGE).await?;
+            let page = self.audit_page(&filter, after, MAX_PAGE).await?;
             for e in &page.entries {
                 let at = to_local(e.occurred_at).format("%d/%m/%Y %H:%M:%S").to_string();
                 let fields = [
@@ -187,19 +184,32 @@ impl App {
                     e.request_id.clone().unwrap_or_default(),
                     e.payload.to_string(),
                 ];
-                out.push_str(&fields.iter().map(|f| csv_field(f)).collect::<Vec<_>>().join(","));
-                out.push_str("\r\n");
+                out.write_record(fields.iter().map(|f| formula_safe(f))).map_err(internal)?;
             }
-            match page.next {
-                Some(next) => after = Some(next),
-                None => return Ok(out),
+            match page.entries.last().filter(|_| page.next.is_some()) {
+                Some(last) => after = Some((last.occurred_at, last.id)),
+                None => break,
             }
         }
+        let bytes = out.into_inner().map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        String::from_utf8(bytes).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))
     }
 }
 
-/// One CSV field, quoted when needed; a leading formula character is neutralised (CSV injection).
-fn csv_field(raw: &str) -> String {
-    let text = if raw.starts_with(['=', '+', '-', '@']) { format!("'{raw}") } else { raw.to_owned() };
-    if text.contains([',', '"', '\n', '\r']) { format!("\"{}\"", text.replace('"', "\"\"")) } else { text }
+const CSV_HEADERS: [&str; 10] = [
+    "Thời điểm (UTC+7)",
+    "Thao tác",
+    "Đối tượng",
+    "Mã đối tượng",
+    "Đơn vị",
+    "Người thực hiện",
+    "Tài khoản",
+    "Đơn vị người thực hiện",
+    "Mã yêu cầu",
+    "Chi tiết",
+];
+
+/// A leading formula character is neutralised, so that a spreadsheet does not run a value (CSV injection).
+fn formula_safe(raw: &str) -> String {
+    if raw.starts_with(['=', '+', '-', '@']) { format!("'{raw}") } else { raw.to_owned() }
 }

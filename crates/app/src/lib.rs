@@ -16,6 +16,7 @@ pub mod dossiers;
 pub mod error;
 pub mod identity;
 pub mod jobs;
+mod keyset;
 pub mod notices;
 pub mod population;
 pub mod record;

@@ -108,7 +108,8 @@ impl Default for Options {
 /// A submission the server acknowledged (2xx with the dossier's id and code).
 #[derive(Debug, Clone)]
 pub struct Ack {
-    /// The officer (index into [`Session::officers`]) who sent it.
+    /// Who sent it: the index into [`Session::officers`] (counter) or [`Session::citizens`] (online); both index the
+    /// same commune.
     pub officer: usize,
     /// Its idempotency key.
     pub key: String,

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use motcua_domain::access::Principal;
-use motcua_storage::{citizens, events};
+use motcua_storage::{citizens, drafts, events};
 
 use super::{Applicant, DossierView, NewDossier, view};
 use crate::App;
@@ -84,11 +84,8 @@ impl App {
             form: filing.form,
             components,
         };
-        let procedure_code = input.procedure.clone();
         let dossier = self.submit_online(ctx, input, idempotency_key).await?;
-        // Filed: the draft of this form has served its purpose.
-        self.delete_draft(ctx, &procedure_code).await?;
-        self.record_provenance(ctx, &dossier, provenance, declared).await?;
+        self.record_provenance(ctx, &session.id_number, &dossier, provenance, declared).await?;
         self.attach_warehouse_choices(ctx, &dossier, &from_warehouse).await?;
         Ok(dossier)
     }
@@ -147,10 +144,12 @@ impl App {
     }
 
     /// Records which form values came from which source (once per dossier: a replayed submission adds nothing).
-    /// Kept as its own event beside the dossier, since the dossier's form keeps only the schema's fields.
+    /// Kept as its own event beside the dossier, since the dossier's form keeps only the schema's fields. The same
+    /// write deletes the citizen's draft of the form, which has served its purpose.
     async fn record_provenance(
         &self,
         ctx: &Ctx,
+        citizen: &str,
         dossier: &DossierView,
         sources: BTreeMap<String, String>,
         declared: Vec<String>,
@@ -159,10 +158,8 @@ impl App {
         let mut tx = self.db().read().await?;
         let known = !events::of_subject(&mut tx, PROVENANCE_SUBJECT, &subject).await?.is_empty();
         tx.commit().await?;
-        if known {
-            return Ok(());
-        }
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
+        let (citizen, procedure) = (citizen.to_owned(), dossier.procedure.clone());
         let unit = motcua_domain::unit::UnitId::parse(&dossier.competent_unit).ok();
         let change = Change {
             subject_type: PROVENANCE_SUBJECT,
@@ -171,8 +168,17 @@ impl App {
             unit,
             payload: serde_json::json!({ "sources": sources, "declared": declared }),
         };
-        self.db().write(move |tx| Box::pin(async move { record::event(tx, &tree, now, &ctx, change).await })).await?;
-        Ok(())
+        self.db()
+            .write(move |tx| {
+                Box::pin(async move {
+                    drafts::delete(tx, &citizen, &procedure).await?;
+                    if !known {
+                        record::event(tx, &tree, now, &ctx, change).await?;
+                    }
+                    Ok::<_, AppError>(())
+                })
+            })
+            .await
     }
 
     /// Where the form values of a dossier came from, for its applicant or an officer who may read it: field key →

@@ -20,6 +20,7 @@ use uuid::Uuid;
 use super::{ActionRequest, DossierView, Work, check_version, invalid, roles_over, view, work_event};
 use crate::App;
 use crate::error::{AppError, ErrorCode};
+use crate::keyset::{cursor, parse_cursor};
 use crate::record::Ctx;
 
 /// An officer who may take a dossier.
@@ -172,17 +173,6 @@ pub fn alert_label_vi(kind: &str) -> &'static str {
         "consultation_overdue" => "Quá hạn trả lời xin ý kiến",
         _ => "Cảnh báo",
     }
-}
-
-fn cursor(due: DateTime<Utc>, id: Uuid) -> String {
-    format!("{}_{id}", due.timestamp_micros())
-}
-
-fn parse_cursor(raw: &str) -> Result<(DateTime<Utc>, Uuid), AppError> {
-    let bad = || invalid("after", "Con trỏ trang không hợp lệ.");
-    let (micros, id) = raw.split_once('_').ok_or_else(bad)?;
-    let due = DateTime::from_timestamp_micros(micros.parse().map_err(|_| bad())?).ok_or_else(bad)?;
-    Ok((due, Uuid::parse_str(id).map_err(|_| bad())?))
 }
 
 /// The units an officer's grants of `roles` reach for dossier work (see `reaches_dossiers_of`).

@@ -1,9 +1,10 @@
 //! The auditor's view of the lookup log: counts per account and unit over a period, the records behind them, and
 //! their export as CSV or XLSX.
 
-use chrono::{NaiveDate, NaiveTime, TimeZone as _};
+use chrono::NaiveDate;
 use motcua_domain::access::{Action, Principal};
-use motcua_domain::time::{to_local, vietnam_offset};
+use motcua_domain::calendar::working_time::day_start;
+use motcua_domain::time::to_local;
 use motcua_domain::unit::UnitId;
 use motcua_storage::lookup_log::{self, Filter};
 use serde::Serialize;
@@ -64,8 +65,8 @@ impl App {
         let tree = self.tree();
         let mut filter = Filter {
             actor_id: query.actor.as_deref().map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned),
-            from: query.from.map(local_midnight),
-            until: query.to.and_then(|d| d.succ_opt()).map(local_midnight),
+            from: query.from.map(day_start),
+            until: query.to.and_then(|d| d.succ_opt()).map(day_start),
             ..Filter::default()
         };
         match query.unit.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
@@ -150,10 +151,6 @@ impl App {
         let report = self.lookup_report(principal, query).await?;
         xlsx(&report).map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))
     }
-}
-
-fn local_midnight(day: NaiveDate) -> chrono::DateTime<chrono::Utc> {
-    vietnam_offset().from_local_datetime(&day.and_time(NaiveTime::MIN)).single().map(|t| t.to_utc()).unwrap_or_default()
 }
 
 const HEADERS: [&str; 13] = [

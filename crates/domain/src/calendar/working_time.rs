@@ -202,6 +202,11 @@ pub fn instant(local: NaiveDateTime) -> DateTime<Utc> {
     (local - TimeDelta::seconds(i64::from(time::vietnam_offset().local_minus_utc()))).and_utc()
 }
 
+/// The first instant of a day in Vietnam (local midnight), the bound of a "from day … to day" filter.
+pub fn day_start(date: NaiveDate) -> DateTime<Utc> {
+    instant(date.and_time(NaiveTime::MIN))
+}
+
 /// The office periods of `date`: none on a day off.
 pub fn periods_on<'h>(
     date: NaiveDate,

@@ -452,6 +452,11 @@ pub async fn calendar_edit_page_for_administrators(db: Db) {
     assert!(stale.body.contains("người khác thay đổi"));
 }
 
+/// An `application/x-www-form-urlencoded` body.
+pub fn form_body(pairs: &[(&str, &str)]) -> String {
+    pairs.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&")
+}
+
 pub fn urlencode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {

@@ -15,7 +15,7 @@ use motcua_reference::idp::{self, IdpClient, IdpConfig, IdpUser};
 use motcua_storage::Db;
 use motcua_web::{AppState, WebConfig, router};
 
-use crate::cases::{Reply, get, send, urlencode};
+use crate::cases::{Reply, form_body, get, send, urlencode};
 use crate::catalogue::{location, page_get, page_post, with_token};
 
 const REDIRECT: &str = "http://127.0.0.1:9/dang-nhap/vneid/callback";
@@ -90,8 +90,9 @@ pub async fn log_in(router: &Router, user: &str, next: &str) -> String {
     set_cookie(&done, "motcua_citizen").unwrap()
 }
 
-fn filing_body(key: &str) -> String {
-    [
+/// The e-form of 1.001570 filed online by the L2 citizen, with the idempotency key `key`.
+pub fn filing_body(key: &str) -> String {
+    form_body(&[
         ("ho_ten_chu_ho", "Nguyễn Thị Dân"),
         ("so_dinh_danh", L2),
         ("noi_thuong_tru.province", "p48"),
@@ -106,11 +107,7 @@ fn filing_body(key: &str) -> String {
         ("don-vi", "c20410"),
         ("thanh-phan-tp7", "1"),
         ("khoa-nop", key),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-    .collect::<Vec<_>>()
-    .join("&")
+    ])
 }
 
 pub async fn citizen_logs_in_files_online_and_sees_my_dossiers(db: Db) {

@@ -11,7 +11,7 @@ use motcua_app::record::Ctx;
 use motcua_storage::Db;
 use serde_json::{Value, json};
 
-use crate::cases::{Reply, app, assert_problem, get, login, post_json, send, urlencode};
+use crate::cases::{Reply, app, assert_problem, form_body, get, login, post_json, send, urlencode};
 use crate::catalogue::{location, page_cookie, page_get, page_post, valid_birth_values, with_token};
 
 /// Temporary suspension of a household business: commune level, one working day.
@@ -80,10 +80,6 @@ async fn commune_head(app: &App) {
         grants: vec![GrantInput { role: "agency_head".into(), unit_id: "c20410".into() }],
     };
     app.create_officer(&Ctx::system(), input).await.unwrap();
-}
-
-fn form_body(pairs: &[(&str, &str)]) -> String {
-    pairs.iter().map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v))).collect::<Vec<_>>().join("&")
 }
 
 pub async fn counter_reception_over_the_api_is_idempotent(db: Db) {

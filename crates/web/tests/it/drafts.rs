@@ -6,9 +6,9 @@ use axum::http::{Request, StatusCode, header};
 use motcua_storage::Db;
 use serde_json::json;
 
-use crate::cases::{assert_problem, get, send, urlencode};
+use crate::cases::{assert_problem, form_body, get, send};
 use crate::catalogue::{location, page_get, page_post, with_token};
-use crate::citizen::{L2, log_in, setup};
+use crate::citizen::{L2, filing_body, log_in, setup};
 
 const URL: &str = "/api/v1/citizen/drafts/1.001570";
 
@@ -19,29 +19,6 @@ fn put(uri: &str, body: &serde_json::Value, cookie: Option<&str>) -> Request<Bod
         builder = builder.header(header::COOKIE, c).header("sec-fetch-site", "same-origin");
     }
     builder.body(Body::from(body.to_string())).unwrap()
-}
-
-fn filing_body() -> String {
-    [
-        ("ho_ten_chu_ho", "Nguyễn Thị Dân"),
-        ("so_dinh_danh", L2),
-        ("noi_thuong_tru.province", "p48"),
-        ("noi_thuong_tru.commune", "c20410"),
-        ("noi_thuong_tru.detail", "12 Trần Phú"),
-        ("so_dien_thoai", "0905123456"),
-        ("ma_so_ho_kinh_doanh", "40A8001234"),
-        ("ten_ho_kinh_doanh", "Hộ kinh doanh Nháp"),
-        ("de_nghi", "tam_ngung"),
-        ("tu_ngay", "2026-12-01"),
-        ("truong-hop", ""),
-        ("don-vi", "c20410"),
-        ("thanh-phan-tp7", "1"),
-        ("khoa-nop", "k-nhap"),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-    .collect::<Vec<_>>()
-    .join("&")
 }
 
 pub async fn drafts_are_saved_restored_and_deleted_on_filing(db: Db) {
@@ -96,7 +73,7 @@ pub async fn drafts_are_saved_restored_and_deleted_on_filing(db: Db) {
     assert_eq!(send(&router, with_token(get(URL), &token)).await.json()["values"], second["values"]);
 
     // Filing the dossier deletes the draft; the form opens empty again.
-    let filed = send(&router, page_post("/thu-tuc/1.001570/nop", Some(&cookie), &filing_body())).await;
+    let filed = send(&router, page_post("/thu-tuc/1.001570/nop", Some(&cookie), &filing_body("k-nhap"))).await;
     assert_eq!(filed.status, StatusCode::SEE_OTHER, "{}", filed.body);
     assert!(location(&filed).starts_with("/ca-nhan/ho-so/"));
     assert_problem(&send(&router, with_token(get(URL), &token)).await, 404, "not_found");
@@ -112,7 +89,7 @@ pub async fn drafts_are_saved_restored_and_deleted_on_filing(db: Db) {
 }
 
 fn reception_body(channel: &str, item: &str) -> String {
-    [
+    form_body(&[
         ("hinh-thuc-nhan", channel),
         ("so-hieu-buu-gui", item),
         ("nguoi-nop-so-dinh-danh", L2),
@@ -129,11 +106,7 @@ fn reception_body(channel: &str, item: &str) -> String {
         ("tu_ngay", "2026-12-01"),
         ("truong-hop", ""),
         ("thanh-phan-tp7", "1"),
-    ]
-    .iter()
-    .map(|(k, v)| format!("{}={}", urlencode(k), urlencode(v)))
-    .collect::<Vec<_>>()
-    .join("&")
+    ])
 }
 
 /// Postal reception: the officer records a dossier received by post with its postal item number; it is coded and
