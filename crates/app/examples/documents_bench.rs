@@ -31,7 +31,7 @@ async fn main() {
     let backend = if args.get(2).map(String::as_str) == Some("s3") {
         let url = std::env::var("MOTCUA_TEST_S3_URL").expect("MOTCUA_TEST_S3_URL");
         let bucket = format!("bench-{}", std::process::id());
-        reqwest::Client::new().put(format!("{url}/{bucket}")).send().await.expect("create bucket");
+        motcua_app::http::client().put(format!("{url}/{bucket}")).send().await.expect("create bucket");
         Backend::S3(S3Config {
             endpoint: url,
             bucket,

@@ -77,11 +77,15 @@ pub enum ErrorCode {
     FormNotAvailable,
     /// A part this build was compiled without (e.g. PDF forms without the `pdf` feature).
     NotBuilt,
+    /// Filing for another person without a recorded relationship (kind and evidence).
+    RepresentationNotRecorded,
+    /// The relationship claimed for filing on another person's behalf could not be verified.
+    RepresentationNotVerified,
 }
 
 impl ErrorCode {
     /// Every code, for the registry test and the documentation.
-    pub const ALL: [ErrorCode; 34] = [
+    pub const ALL: [ErrorCode; 36] = [
         Self::InvalidInput,
         Self::MalformedBody,
         Self::BodyTooLarge,
@@ -116,6 +120,8 @@ impl ErrorCode {
         Self::NotBuilt,
         Self::PopulationUnavailable,
         Self::LookupLogUnavailable,
+        Self::RepresentationNotRecorded,
+        Self::RepresentationNotVerified,
     ];
 
     /// The snake_case code sent to clients.
@@ -155,6 +161,8 @@ impl ErrorCode {
             Self::ComponentInWarehouse => "component_in_warehouse",
             Self::FormNotAvailable => "form_not_available",
             Self::NotBuilt => "not_built",
+            Self::RepresentationNotRecorded => "representation_not_recorded",
+            Self::RepresentationNotVerified => "representation_not_verified",
         }
     }
 
@@ -188,6 +196,7 @@ impl ErrorCode {
             Self::ComponentInWarehouse => 409,
             Self::FormNotAvailable => 409,
             Self::NotBuilt => 501,
+            Self::RepresentationNotRecorded | Self::RepresentationNotVerified => 422,
         }
     }
 
@@ -243,6 +252,12 @@ impl ErrorCode {
             }
             Self::NotBuilt => {
                 "Bản cài đặt này không có chức năng được yêu cầu (ví dụ: xuất biểu mẫu PDF). Vui lòng liên hệ quản trị hệ thống."
+            }
+            Self::RepresentationNotRecorded => {
+                "Chưa ghi nhận quan hệ giữa người nộp và người được nộp hồ sơ thay (ủy quyền, cha mẹ hoặc giám hộ) nên không nộp được hồ sơ."
+            }
+            Self::RepresentationNotVerified => {
+                "Không xác minh được quan hệ giữa người nộp và người được nộp hồ sơ thay nên không nộp được hồ sơ."
             }
         }
     }

@@ -14,12 +14,14 @@ pub mod demo;
 pub mod documents;
 pub mod dossiers;
 pub mod error;
+pub mod http;
 pub mod identity;
 pub mod jobs;
 mod keyset;
 pub mod notices;
 pub mod population;
 pub mod record;
+pub mod retention;
 pub mod totp;
 pub mod units;
 

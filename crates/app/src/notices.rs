@@ -218,7 +218,7 @@ pub struct HttpSmsGateway {
 impl HttpSmsGateway {
     /// A gateway at `url`.
     pub fn new(url: impl Into<String>, token: Option<String>) -> Self {
-        Self { client: reqwest::Client::new(), url: url.into(), token }
+        Self { client: crate::http::client(), url: url.into(), token }
     }
 }
 

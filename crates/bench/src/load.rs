@@ -186,7 +186,7 @@ pub struct Session {
 impl Session {
     /// Logs in up to `options.officers` of the `bench.<commune>` officers under `options.root`.
     pub async fn open(options: &Options) -> anyhow::Result<Self> {
-        let client = reqwest::Client::builder()
+        let client = motcua_app::http::client_builder()
             .pool_max_idle_per_host(options.concurrency.max(1))
             .timeout(Duration::from_secs(30))
             .build()?;

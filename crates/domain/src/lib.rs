@@ -12,6 +12,7 @@ pub mod document;
 pub mod dossier;
 pub mod identity;
 pub mod job;
+pub mod representation;
 pub mod text;
 pub mod time;
 pub mod unit;

@@ -66,6 +66,9 @@ enum Command {
     /// The population-database lookup log: verify the chain and signatures, print the signed head.
     #[command(subcommand, name = "lookup-log")]
     LookupLog(LookupLogCommand),
+    /// Retention of personal data outside dossiers (the `[retention]` settings).
+    #[command(subcommand)]
+    Retention(RetentionCommand),
     /// Run a reference server of an external party standalone.
     #[command(subcommand)]
     Reference(ReferenceCommand),
@@ -108,6 +111,18 @@ enum LookupLogCommand {
     },
     /// Print the signed head as JSON (to publish outside the database).
     Head,
+}
+
+#[derive(Subcommand, Debug)]
+enum RetentionCommand {
+    /// Remove now what the retention settings no longer keep (drafts, expired sessions and logins, expired share
+    /// links); dossiers, events, the lookup log and the audit trail are never removed. Recorded as one
+    /// `retention.purge` event with the counts and cut-offs.
+    Purge {
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -297,6 +312,7 @@ fn main() -> ExitCode {
                 commands::lookup_log::verify(&settings, json).await
             }
             Command::LookupLog(LookupLogCommand::Head) => commands::lookup_log::head(&settings).await,
+            Command::Retention(RetentionCommand::Purge { json }) => commands::retention::purge(&settings, json).await,
             Command::Reference(ReferenceCommand::Registry { bind, size, seed, api_key }) => {
                 commands::reference::registry(&bind, size, seed, &api_key).await
             }

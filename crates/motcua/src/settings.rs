@@ -35,6 +35,38 @@ pub struct Settings {
     pub notices: NoticeSettings,
     /// The SMTP relay for e-mail notices.
     pub smtp: SmtpSettings,
+    /// How long personal data outside dossiers is kept (docs/identity.md, "Retention").
+    pub retention: RetentionSettings,
+}
+
+/// `[retention]`: the retention purge (Personal Data Protection Law 2025). Dossiers, events, the lookup log and the
+/// audit trail are archive records and are never purged.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct RetentionSettings {
+    /// Days a citizen's online draft is kept after its last save. `MOTCUA_RETENTION__DRAFTS_DAYS`, default 30.
+    pub drafts_days: i64,
+    /// Days officer and citizen sessions, logins under way and second-factor challenges are kept after they expired.
+    /// `MOTCUA_RETENTION__EXPIRED_SESSIONS_DAYS`, default 7.
+    pub expired_sessions_days: i64,
+    /// Days document share links are kept after they expired. `MOTCUA_RETENTION__EXPIRED_SHARE_LINKS_DAYS`,
+    /// default 30.
+    pub expired_share_links_days: i64,
+    /// Hours between purges run by the sweeper; 0: only `motcua retention purge`.
+    /// `MOTCUA_RETENTION__INTERVAL_HOURS`, default 24.
+    pub interval_hours: i64,
+}
+
+impl RetentionSettings {
+    /// The use-case policy.
+    pub fn policy(&self) -> motcua_app::retention::RetentionPolicy {
+        motcua_app::retention::RetentionPolicy {
+            drafts: chrono::Duration::days(self.drafts_days),
+            expired_sessions: chrono::Duration::days(self.expired_sessions_days),
+            expired_share_links: chrono::Duration::days(self.expired_share_links_days),
+            every: (self.interval_hours > 0).then(|| chrono::Duration::hours(self.interval_hours)),
+        }
+    }
 }
 
 /// `[notices]`: besides the portal notice, send e-mail (through `[smtp]`) and SMS (through an HTTP gateway).
@@ -436,6 +468,12 @@ port = 25
 username = ""
 password = ""
 from = "Một cửa <motcua@localhost>"
+
+[retention]
+drafts_days = 30
+expired_sessions_days = 7
+expired_share_links_days = 30
+interval_hours = 24
 "#;
 
 /// Flags that override the other layers.
@@ -531,6 +569,13 @@ impl Settings {
         }
         if self.lookup_log.checkpoint_interval_secs == 0 {
             bail!("lookup_log.checkpoint_interval_secs: must be at least 1");
+        }
+        let r = &self.retention;
+        if r.drafts_days < 1 || r.expired_sessions_days < 0 || r.expired_share_links_days < 0 || r.interval_hours < 0 {
+            bail!(
+                "retention: drafts_days must be at least 1; expired_sessions_days, expired_share_links_days and \
+                 interval_hours must not be negative"
+            );
         }
         if self.server.request_timeout_secs == 0 || self.server.body_limit_bytes < 1024 {
             bail!("server: request_timeout_secs must be at least 1 and body_limit_bytes at least 1024");
@@ -634,6 +679,19 @@ mod tests {
         assert!(!shown.contains("s3cr3t-key") && !shown.contains("AKIAEXAMPLE"), "{shown}");
         s.storage.backend = "s3".into();
         assert!(format!("{:#}", s.validate().unwrap_err()).contains("storage.bucket"));
+    }
+
+    #[test]
+    fn retention_defaults_and_bounds() {
+        let mut s = Settings::load(None, &Overrides::default()).unwrap();
+        let policy = s.retention.policy();
+        assert_eq!(policy.drafts, chrono::Duration::days(30));
+        assert_eq!(policy.expired_sessions, chrono::Duration::days(7));
+        assert_eq!(policy.every, Some(chrono::Duration::hours(24)));
+        s.retention.interval_hours = 0;
+        assert_eq!(s.retention.policy().every, None);
+        s.retention.drafts_days = 0;
+        assert!(format!("{:#}", s.validate().unwrap_err()).contains("retention"));
     }
 
     #[test]

@@ -107,6 +107,24 @@ fn only_the_clock_reads_the_wall_clock() {
     }
 }
 
+/// reqwest has no TLS crypto provider of its own: a client built anywhere but `motcua_app::http` would panic on
+/// first use unless something else had installed one. Every crate's sources, tests and examples go through it.
+#[test]
+fn outgoing_http_clients_come_from_one_place() {
+    let crates = workspace_root().join("crates");
+    let mut offenders = Vec::new();
+    for file in rust_files(&crates) {
+        if file.ends_with("app/src/http.rs") || file.ends_with("motcua/tests/architecture.rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(&file).unwrap();
+        if ["Client::new()", "Client::builder()", "reqwest::get("].iter().any(|n| text.contains(n)) {
+            offenders.push(file);
+        }
+    }
+    assert!(offenders.is_empty(), "build HTTP clients with motcua_app::http: {offenders:?}");
+}
+
 /// A crate whose lib is built without its unit tests (`[lib] test = false`, to save CI build time) must have none:
 /// otherwise they would silently never run.
 #[test]

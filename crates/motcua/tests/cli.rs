@@ -207,3 +207,36 @@ fn catalogue_import_export_and_review_from_the_console() {
     let schema: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(schema["title"], "CatalogueFile");
 }
+
+#[test]
+fn retention_purge_from_the_console_reports_and_validates() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = motcua()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["retention", "purge", "--json"])
+        .env("MOTCUA_RETENTION__DRAFTS_DAYS", "10")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["drafts"]["removed"], 0);
+    let ran: chrono::DateTime<chrono::Utc> = serde_json::from_value(report["ran_at"].clone()).unwrap();
+    let cutoff: chrono::DateTime<chrono::Utc> = serde_json::from_value(report["drafts"]["cutoff"].clone()).unwrap();
+    assert_eq!(ran - cutoff, chrono::Duration::days(10), "the setting gives the cut-off");
+
+    let out = motcua().arg("--data-dir").arg(&data).args(["retention", "purge"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("Tổng cộng (total): 0"));
+
+    let out = motcua()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["retention", "purge"])
+        .env("MOTCUA_RETENTION__DRAFTS_DAYS", "0")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("retention"));
+}

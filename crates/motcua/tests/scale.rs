@@ -91,7 +91,7 @@ async fn scale_on(url: &str, backend: &str, registry: &str) {
         }
         if scenario == Scenario::Online {
             // The citizens' filings are theirs: each session sees its own dossiers.
-            let mine: serde_json::Value = reqwest::Client::new()
+            let mine: serde_json::Value = motcua_app::http::client()
                 .get(format!("{base}/api/v1/citizen/dossiers"))
                 .bearer_auth(&session.citizens[0])
                 .send()

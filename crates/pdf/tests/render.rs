@@ -3,11 +3,12 @@
 //!
 //! `MOTCUA_PDF_OUT=/tmp/forms cargo test -p motcua_pdf --test render` also writes the PDFs there, for a look.
 
-use chrono::{NaiveDate, NaiveDateTime};
+use chrono::{Datelike, NaiveDate, NaiveDateTime};
 use motcua_domain::calendar::working_time::ReceptionChannel;
 use motcua_domain::dossier::Action;
 use motcua_domain::dossier::forms::{
-    ApplicantLines, ComponentLine, FormEvent, FormKind, FormSource, RuleSet, UnitLabel, available, build,
+    ApplicantLines, Body, ComponentLine, FormEvent, FormKind, FormSource, RuleSet, UnitLabel, available, build,
+    register_book, register_row,
 };
 use motcua_pdf::{FONT_FAMILY, Renderer, input_json, status_url};
 
@@ -122,6 +123,48 @@ fn the_same_events_give_the_same_bytes() {
         // A second engine, so no cache is shared between the two runs.
         let second = Renderer::new().render(&b, &url).unwrap();
         assert!(first == second, "{form:?}: PDF bytes differ between two renders of the same events");
+    }
+}
+
+/// The register of a period: one row per dossier under the set chosen by the caller, the period in the title, the
+/// dossier codes in the PDF's keywords (searchable), landscape.
+#[test]
+fn the_register_of_a_period_lists_every_dossier() {
+    let renderer = Renderer::shared();
+    for (day, set, number) in [
+        (NaiveDate::from_ymd_opt(2025, 6, 2).unwrap(), RuleSet::Tt01_2018, "Mẫu số 06"),
+        (NaiveDate::from_ymd_opt(2025, 7, 1).unwrap(), RuleSet::Tt03_2025, "Mẫu số 07"),
+    ] {
+        let first = sample(day);
+        let mut second = sample(day + chrono::Days::new(1));
+        second.code = second.code.replace("-0007", "-0008");
+        second.events.truncate(2); // received and sent to the ward; not returned yet
+        let rows: Vec<_> =
+            [&first, &second].iter().enumerate().map(|(i, s)| register_row(i as u32 + 1, s).unwrap()).collect();
+        assert_eq!(rows[0].received, format!("09 giờ 05, {:02}/{}/{}", day.day(), day.month(), day.year()));
+        assert_eq!(rows[0].result, "Quá hạn", "returned the morning after the appointment in force");
+        assert!(!rows[0].result_received.is_empty() && !rows[0].returned.is_empty());
+        assert!(rows[1].returned.is_empty() && rows[1].result.is_empty(), "{:?}", rows[1]);
+        assert_eq!(rows[0].contact, "12 Trần Hưng Đạo, phường Hội An, thành phố Đà Nẵng; ĐT: 0905 123 456");
+        let to = day + chrono::Days::new(30);
+        let printed = to.and_hms_opt(10, 0, 0).unwrap();
+        let doc = register_book(set, &first.receiving_unit, day, to, rows, printed);
+        assert_eq!(doc.number, number);
+        assert!(doc.landscape && doc.lookup_pin.is_none());
+        let Body::Register { period: Some(period), rows } = &doc.body else { panic!("{:?}", doc.body) };
+        assert!(period.starts_with("Từ ngày ") && rows.len() == 2, "{period}");
+        let json = input_json(&doc);
+        assert!(json.contains(&first.code) && json.contains(&second.code));
+        let pdf = renderer.render(&doc, &status_url(BASE, "")).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(contains(&pdf, format!("+{FONT_FAMILY}").as_bytes()), "font not embedded");
+        for code in [&first.code, &second.code] {
+            assert!(contains(&pdf, code.as_bytes()), "{code} not in the PDF's keywords");
+        }
+        if let Some(dir) = std::env::var_os("MOTCUA_PDF_OUT").map(std::path::PathBuf::from) {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::write(dir.join(format!("{}-so-theo-doi-ky.pdf", set.as_str())), &pdf).unwrap();
+        }
     }
 }
 

@@ -226,6 +226,22 @@ pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64, Stor
     Ok(sessions + logins)
 }
 
+/// Removes citizen sessions that expired before `before` (the retention purge); returns how many.
+pub async fn delete_sessions_expired_before(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    tx.execute(
+        Query::delete().from_table(CitizenSessions::Table).and_where(Expr::col(CitizenSessions::ExpiresAt).lt(before)),
+    )
+    .await
+}
+
+/// Removes logins under way that expired before `before` (the retention purge); returns how many.
+pub async fn delete_logins_expired_before(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    tx.execute(
+        Query::delete().from_table(CitizenLogins::Table).and_where(Expr::col(CitizenLogins::ExpiresAt).lt(before)),
+    )
+    .await
+}
+
 /// A login under way: what the callback needs to finish it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LoginRecord {

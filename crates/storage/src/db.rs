@@ -244,7 +244,19 @@ impl Db {
         T: Send + 'static,
         E: From<StorageError> + Send + 'static,
     {
-        self.writer.submit(work).await
+        self.writer.submit(None, work).await
+    }
+
+    /// [`Db::write`] for work that locks rows shared by key (an agency's daily code sequence): every write with the
+    /// same key goes through the same writer lane, so concurrent batches never wait on each other's locks or
+    /// deadlock over them (PostgreSQL runs several lanes).
+    pub async fn write_keyed<T, E, F>(&self, key: &str, work: F) -> Result<T, E>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> futures::future::BoxFuture<'t, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<StorageError> + Send + 'static,
+    {
+        self.writer.submit(Some(key), work).await
     }
 
     /// Counters of the group-commit writer.

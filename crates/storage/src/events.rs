@@ -127,6 +127,26 @@ pub async fn of_subject(tx: &mut Tx, subject_type: &str, subject_id: &str) -> Re
     .await
 }
 
+/// When the newest event about one record happened (on the `events_subject` index).
+pub async fn latest_of_subject(
+    tx: &mut Tx,
+    subject_type: &str,
+    subject_id: &str,
+) -> Result<Option<DateTime<Utc>>, StorageError> {
+    let row: Option<(DateTime<Utc>,)> = tx
+        .fetch_optional(
+            Query::select()
+                .column(Events::OccurredAt)
+                .from(Events::Table)
+                .and_where(Expr::col(Events::SubjectType).eq(subject_type))
+                .and_where(Expr::col(Events::SubjectId).eq(subject_id))
+                .order_by(Events::OccurredAt, Order::Desc)
+                .limit(1),
+        )
+        .await?;
+    Ok(row.map(|(at,)| at))
+}
+
 /// A filter of the audit trail (officer actions outside dossiers).
 #[derive(Debug, Clone, Default)]
 pub struct AuditFilter {

@@ -20,6 +20,7 @@ pub mod jobs;
 pub mod lookup_log;
 pub mod office_hours;
 pub mod officers;
+pub mod representations;
 pub mod sessions;
 pub mod settings;
 pub mod totp;

@@ -93,3 +93,8 @@ pub async fn delete_of_officer(tx: &mut Tx, officer: Uuid) -> Result<u64, Storag
 pub async fn delete_expired(tx: &mut Tx, now: DateTime<Utc>) -> Result<u64, StorageError> {
     tx.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::ExpiresAt).lte(now))).await
 }
+
+/// Removes sessions that expired before `before` (the retention purge); returns how many.
+pub async fn delete_expired_before(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    tx.execute(Query::delete().from_table(Sessions::Table).and_where(Expr::col(Sessions::ExpiresAt).lt(before))).await
+}

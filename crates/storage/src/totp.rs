@@ -196,3 +196,13 @@ pub async fn take_challenge(tx: &mut Tx, token_hash: &str, now: DateTime<Utc>) -
     .await?;
     Ok(n > 0)
 }
+
+/// Removes login challenges that expired before `before` (the retention purge); returns how many.
+pub async fn delete_challenges_expired_before(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    tx.execute(
+        Query::delete()
+            .from_table(OfficerLoginChallenges::Table)
+            .and_where(Expr::col(OfficerLoginChallenges::ExpiresAt).lt(before)),
+    )
+    .await
+}

@@ -7,12 +7,13 @@
 //! to its savepoint alone. Every caller learns its outcome only after the commit is
 //! durable, so an acknowledged write is never lost.
 
+use std::hash::{Hash, Hasher};
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 
 use futures::FutureExt;
 use futures::future::BoxFuture;
-use tokio::sync::{Mutex, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use crate::db::{Pool, Tx};
 use crate::error::StorageError;
@@ -48,7 +49,10 @@ struct Counters {
 }
 
 pub(crate) struct WriteQueue {
-    sender: mpsc::Sender<Job>,
+    /// One queue per lane. A keyed write always goes to the same lane, so writes that lock the same rows (the daily
+    /// sequence of an agency's dossier codes) never wait on, or deadlock with, another lane's open transaction.
+    lanes: Vec<mpsc::Sender<Job>>,
+    next_unkeyed: AtomicUsize,
     counters: Arc<Counters>,
 }
 
@@ -56,16 +60,20 @@ const QUEUE_CAPACITY: usize = 4096;
 
 impl WriteQueue {
     pub(crate) fn start(pool: Pool, lanes: usize, max_batch: usize) -> Self {
-        let (sender, receiver) = mpsc::channel(QUEUE_CAPACITY);
-        let receiver = Arc::new(Mutex::new(receiver));
         let counters = Arc::new(Counters::default());
-        for _ in 0..lanes {
-            tokio::spawn(run_lane(pool.clone(), receiver.clone(), counters.clone(), max_batch));
-        }
-        Self { sender, counters }
+        let capacity = (QUEUE_CAPACITY / lanes.max(1)).max(max_batch);
+        let lanes = (0..lanes.max(1))
+            .map(|_| {
+                let (sender, receiver) = mpsc::channel(capacity);
+                tokio::spawn(run_lane(pool.clone(), receiver, counters.clone(), max_batch));
+                sender
+            })
+            .collect();
+        Self { lanes, next_unkeyed: AtomicUsize::new(0), counters }
     }
 
-    pub(crate) async fn submit<T, E, F>(&self, work: F) -> Result<T, E>
+    /// Queues `work` on the lane of `key` (any lane, in turn, without one) and waits for its durable commit.
+    pub(crate) async fn submit<T, E, F>(&self, key: Option<&str>, work: F) -> Result<T, E>
     where
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
         T: Send + 'static,
@@ -82,7 +90,15 @@ impl WriteQueue {
             })
         });
         let closed = || E::from(StorageError::Unavailable("the database writer has stopped".into()));
-        self.sender.send(Job { work, committed }).await.map_err(|_| closed())?;
+        let lane = match key {
+            Some(key) => {
+                let mut hasher = std::hash::DefaultHasher::new();
+                key.hash(&mut hasher);
+                hasher.finish() as usize % self.lanes.len()
+            }
+            None => self.next_unkeyed.fetch_add(1, Ordering::Relaxed) % self.lanes.len(),
+        };
+        self.lanes[lane].send(Job { work, committed }).await.map_err(|_| closed())?;
         let commit = committed_rx.await.map_err(|_| closed())?;
         // The outcome was sent before the batch committed; it is missing only when the
         // lane gave up on the batch before running this piece.
@@ -103,23 +119,18 @@ impl WriteQueue {
             writes: self.counters.writes.load(Ordering::Relaxed),
             failed_writes: self.counters.failed_writes.load(Ordering::Relaxed),
             max_batch: self.counters.max_batch.load(Ordering::Relaxed),
-            queued: (self.sender.max_capacity() - self.sender.capacity()) as u64,
+            queued: self.lanes.iter().map(|l| (l.max_capacity() - l.capacity()) as u64).sum(),
         }
     }
 }
 
-async fn run_lane(pool: Pool, receiver: Arc<Mutex<mpsc::Receiver<Job>>>, counters: Arc<Counters>, max_batch: usize) {
-    loop {
-        let mut batch = Vec::new();
-        {
-            let mut rx = receiver.lock().await;
-            let Some(first) = rx.recv().await else { return };
-            batch.push(first);
-            while batch.len() < max_batch {
-                match rx.try_recv() {
-                    Ok(job) => batch.push(job),
-                    Err(_) => break,
-                }
+async fn run_lane(pool: Pool, mut receiver: mpsc::Receiver<Job>, counters: Arc<Counters>, max_batch: usize) {
+    while let Some(first) = receiver.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < max_batch {
+            match receiver.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
             }
         }
         run_batch(&pool, batch, &counters).await;

@@ -663,6 +663,20 @@ impl App {
                 "Chỉ chuyên viên thụ lý, lãnh đạo hoặc văn thư của đơn vị giải quyết mới được phát hành kết quả.",
             ));
         }
+        // A result belongs to a dossier being settled: accepted and not yet returned, paused or closed.
+        {
+            use motcua_domain::dossier::Status;
+            if !matches!(d.status, Status::Accepted | Status::Processing | Status::Processed) {
+                return Err(AppError::detailed(
+                    ErrorCode::InvalidInput,
+                    format!(
+                        "Không thể phát hành kết quả cho hồ sơ ở trạng thái \"{}\": chỉ hồ sơ đã tiếp nhận, đang giải \
+                         quyết hoặc đã giải quyết xong chờ trả mới có kết quả.",
+                        d.status.label_vi()
+                    ),
+                ));
+            }
+        }
         let p = self.procedure_of(&d).await?;
         let file_name = clean_name(file_name)?;
         let stored = docs

@@ -119,6 +119,7 @@ impl ObjectFiles {
                 (Arc::new(local), format!("local:{}", dir.display()))
             }
             Backend::S3(c) => {
+                crate::http::install_tls();
                 let mut builder = object_store::aws::AmazonS3Builder::new()
                     .with_bucket_name(&c.bucket)
                     .with_region(&c.region)

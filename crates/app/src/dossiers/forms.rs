@@ -6,18 +6,29 @@
 //! (content-addressed; a second download of an unchanged form stores nothing new). Without the feature the PDF call
 //! answers `not_built` (501).
 
+use std::collections::HashMap;
+
+use chrono::NaiveDate;
 use motcua_domain::calendar::working_time::local;
+use motcua_domain::catalogue::FieldType;
+use motcua_domain::catalogue::Procedure;
 use motcua_domain::dossier::forms::{
     self as rules, ApplicantLines, ComponentLine, FormDocument, FormError, FormEvent, FormKind, FormSource, RuleSet,
     UnitLabel,
 };
 use motcua_domain::unit::{UnitId, UnitKind, UnitTree};
+use motcua_storage::dossiers as store;
 use serde::Serialize;
 use uuid::Uuid;
 
+use super::{DossierView, invalid};
 use crate::App;
 use crate::error::{AppError, ErrorCode};
 use crate::record::Ctx;
+
+/// The most dossiers one register PDF lists (a typeset table of this size takes seconds); a longer period is
+/// refused with a message asking for a shorter one (the CSV export has no such limit).
+pub const REGISTER_PDF_MAX_ROWS: usize = 2000;
 
 /// The forms a dossier has now, for link lists.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -86,7 +97,43 @@ fn unit_name(tree: &UnitTree, raw: Option<&str>) -> Option<String> {
     Some(UnitId::parse(raw).ok().and_then(|id| official_name(tree, &id)).unwrap_or_else(|| raw.to_owned()))
 }
 
+/// The applicant's address from the dossier's e-form, "detail, commune, province" (unit names from the tree): the
+/// address field filled from the population registry (current residence first, then permanent, then temporary),
+/// else the form's first address field as typed; `None` when the form has no address or it is empty.
+fn address_of(p: &Procedure, case: Option<&str>, values: &serde_json::Value, tree: &UnitTree) -> Option<String> {
+    let form = p.form_for(case)?;
+    let rank = |f: &&motcua_domain::catalogue::Field| match f.prefill.as_ref().map(ToString::to_string).as_deref() {
+        Some("population.current_address") => 0,
+        Some("population.permanent_address") => 1,
+        Some("population.temporary_address") => 2,
+        _ => 3,
+    };
+    let mut fields: Vec<_> = form.fields.iter().filter(|f| f.kind == FieldType::Address).collect();
+    fields.sort_by_key(rank);
+    fields.into_iter().find_map(|f| {
+        let part = |name: &str| {
+            values.get(format!("{}.{name}", f.key)).and_then(serde_json::Value::as_str).map(str::trim).unwrap_or("")
+        };
+        let place = |raw: &str| {
+            UnitId::parse(raw).ok().and_then(|id| tree.get(&id).map(|u| u.name.clone())).unwrap_or_else(|| raw.into())
+        };
+        let parts: Vec<String> = [part("detail").to_owned(), place(part("commune")), place(part("province"))]
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .collect();
+        (!part("detail").is_empty() || !part("commune").is_empty()).then(|| parts.join(", "))
+    })
+}
+
 impl App {
+    /// The applicant's address on the dossier's e-form (see [`address_of`]); access is the caller's to check.
+    async fn dossier_address(&self, p: &Procedure, id: Uuid) -> Result<Option<String>, AppError> {
+        let mut tx = self.db().read().await?;
+        let record = store::get(&mut tx, id).await?;
+        tx.commit().await?;
+        Ok(record.and_then(|r| address_of(p, r.case_key.as_deref(), &r.form.0, &self.tree())))
+    }
+
     /// What the forms of a dossier are made from: the dossier view, its timeline, its procedure version and the
     /// unit tree. Same access rule as reading the dossier.
     pub async fn dossier_form_source(
@@ -99,6 +146,7 @@ impl App {
         let stored =
             self.procedure(&motcua_domain::access::Principal::System, &d.procedure, Some(d.procedure_version)).await?;
         let p = &stored.procedure;
+        let address = self.dossier_address(p, id).await?;
         let tree = self.tree();
         let components = d
             .components
@@ -138,7 +186,7 @@ impl App {
             channel: d.channel,
             applicant: ApplicantLines {
                 name: d.applicant.full_name.clone(),
-                address: None,
+                address,
                 phone: d.applicant.phone.clone(),
                 email: d.applicant.email.clone(),
             },
@@ -244,6 +292,142 @@ impl App {
             tracing::warn!(dossier = %id, form = doc.form.as_str(), error = %e, "generated form not stored");
         }
     }
+}
+
+impl App {
+    /// The register (sổ theo dõi hồ sơ) of a period as one legal form: dossiers of the competent `unit` (or every
+    /// unit the officer reaches) received from `from` to `to` (local days, at most a year: same rules as
+    /// [`App::dossier_register`]), one row per dossier in order of reception.
+    ///
+    /// The form set is the one in force on the period's **first day** (TT 01/2018 Mẫu 06 before 1/7/2025, TT 03/2025
+    /// Mẫu 07 from then): a register is one book, kept under one form, and a period that starts under the old rules
+    /// is the old book's. The heading is the chosen unit's, else the officer's own unit's.
+    pub async fn dossier_register_book(
+        &self,
+        principal: &motcua_domain::access::Principal,
+        unit: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<FormDocument, AppError> {
+        let list = self.dossier_register(principal, unit, from, to, REGISTER_PDF_MAX_ROWS as u64 + 1).await?;
+        if list.len() > REGISTER_PDF_MAX_ROWS {
+            return Err(invalid(
+                "den",
+                format!(
+                    "Khoảng thời gian đã chọn có hơn {REGISTER_PDF_MAX_ROWS} hồ sơ, quá nhiều cho một tệp PDF; vui lòng \
+                     chọn khoảng thời gian ngắn hơn hoặc tải tệp CSV."
+                ),
+            ));
+        }
+        let tree = self.tree();
+        let heading_unit = match (unit.map(str::trim).filter(|u| !u.is_empty()), principal) {
+            (Some(u), _) => label(&tree, u),
+            (None, motcua_domain::access::Principal::Officer { unit, .. }) => label(&tree, unit.as_str()),
+            (None, _) => return Err(AppError::code(ErrorCode::Forbidden)),
+        };
+        let mut procedures: HashMap<(String, i64), Procedure> = HashMap::new();
+        let mut rows = Vec::with_capacity(list.len());
+        for d in &list {
+            let key = (d.procedure.clone(), d.procedure_version);
+            if !procedures.contains_key(&key) {
+                let stored = self
+                    .procedure(&motcua_domain::access::Principal::System, &d.procedure, Some(d.procedure_version))
+                    .await?;
+                procedures.insert(key.clone(), stored.procedure.clone());
+            }
+            let src = self.register_source(&tree, d, &procedures[&key]).await?;
+            let n = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
+            if let Some(row) = rules::register_row(n, &src) {
+                rows.push(row);
+            }
+        }
+        let set = RuleSet::for_reception(from);
+        Ok(rules::register_book(set, &heading_unit, from, to, rows, local(self.now())))
+    }
+
+    /// What a register row is made from: the dossier as listed and its events (access was checked by the listing).
+    async fn register_source(&self, tree: &UnitTree, d: &DossierView, p: &Procedure) -> Result<FormSource, AppError> {
+        let mut tx = self.db().read().await?;
+        let timeline = Self::timeline_in(&mut tx, d.id).await?;
+        let record = store::get(&mut tx, d.id).await?;
+        tx.commit().await?;
+        let address = record.and_then(|r| address_of(p, r.case_key.as_deref(), &r.form.0, tree));
+        let events = timeline
+            .iter()
+            .filter_map(|t| {
+                Some(FormEvent {
+                    at: local(t.at),
+                    action: t.action?,
+                    actor_unit: None,
+                    owner_unit: None,
+                    reasons: None,
+                })
+            })
+            .collect();
+        Ok(FormSource {
+            code: d.code.clone().unwrap_or_default(),
+            procedure_name: p.name.clone(),
+            procedure_code: d.procedure.clone(),
+            channel: d.channel,
+            applicant: ApplicantLines {
+                name: d.applicant.full_name.clone(),
+                address,
+                phone: d.applicant.phone.clone(),
+                email: d.applicant.email.clone(),
+            },
+            lookup_pin: String::new(),
+            receiving_unit: label(tree, &d.receiving_unit),
+            competent_unit: label(tree, &d.competent_unit),
+            statutory_time: None,
+            components: vec![],
+            received_at: d.received_at.map(local),
+            due_original: d.due_original.map(local),
+            due_at: d.due_at.map(local),
+            events,
+            control_slip: None,
+        })
+    }
+
+    /// The register of a period as a PDF (see [`App::dossier_register_book`]).
+    #[cfg(feature = "pdf")]
+    pub async fn dossier_register_pdf(
+        &self,
+        principal: &motcua_domain::access::Principal,
+        unit: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+        public_base_url: &str,
+    ) -> Result<Vec<u8>, AppError> {
+        let doc = self.dossier_register_book(principal, unit, from, to).await?;
+        // The register has no QR block; the renderer still wants a URL.
+        let url = format!("{}/tra-cuu-ho-so", public_base_url.trim_end_matches('/'));
+        let pdf = tokio::task::spawn_blocking(move || motcua_pdf::Renderer::shared().render(&doc, &url))
+            .await
+            .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        pdf.map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))
+    }
+
+    /// Without the `pdf` feature: `not_built` (after the same checks of the period and the unit).
+    #[cfg(not(feature = "pdf"))]
+    pub async fn dossier_register_pdf(
+        &self,
+        principal: &motcua_domain::access::Principal,
+        unit: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+        _public_base_url: &str,
+    ) -> Result<Vec<u8>, AppError> {
+        self.dossier_register_book(principal, unit, from, to).await?;
+        Err(AppError::detailed(
+            ErrorCode::NotBuilt,
+            "Bản cài đặt này được biên dịch không có chức năng xuất biểu mẫu PDF (tính năng `pdf`).",
+        ))
+    }
+}
+
+/// "so-theo-doi-ho-so-20261101-20261127.pdf".
+pub fn register_file_name(from: NaiveDate, to: NaiveDate) -> String {
+    format!("so-theo-doi-ho-so-{}-{}.pdf", from.format("%Y%m%d"), to.format("%Y%m%d"))
 }
 
 /// "mau-01-tiep-nhan-000.00.20.H47-250701-0001.pdf".

@@ -11,6 +11,7 @@
 pub mod drafts;
 pub mod forms;
 pub mod online;
+pub mod representation;
 mod work;
 
 use std::collections::BTreeMap;
@@ -353,7 +354,7 @@ impl App {
         channel: ReceptionChannel,
         idempotency_key: Option<String>,
     ) -> Result<DossierView, AppError> {
-        self.new_dossier_noted(ctx, input, channel, idempotency_key, None).await
+        self.new_dossier_noted(ctx, input, channel, idempotency_key, None, None).await
     }
 
     /// [`Self::new_dossier`] with a note recorded in the reception event (the postal item number of a postal
@@ -365,6 +366,7 @@ impl App {
         channel: ReceptionChannel,
         idempotency_key: Option<String>,
         note: Option<String>,
+        representation: Option<motcua_storage::representations::RepresentationRecord>,
     ) -> Result<DossierView, AppError> {
         let idempotency = match idempotency_key.map(|k| k.trim().to_owned()).filter(|k| !k.is_empty()) {
             None => None,
@@ -373,7 +375,15 @@ impl App {
             }
             Some(key) => {
                 let principal = principal_key(&ctx.principal);
-                let body = serde_json::to_string(&(&input, channel.as_str())).expect("request serialises");
+                let mut body = serde_json::to_string(&(&input, channel.as_str())).expect("request serialises");
+                // The note (a postal item number) is part of the request: the same key with another item is a
+                // different request. Appended only when present, so counter requests keep their fingerprints.
+                if let Some(note) = &note {
+                    body.push_str(note);
+                }
+                if let Some(r) = &representation {
+                    body.push_str(&representation::claim_fingerprint(r));
+                }
                 let hash = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(body.as_bytes()));
                 if let Some(existing) = self.replay(&principal, &key, &hash).await? {
                     return Ok(existing);
@@ -500,15 +510,34 @@ impl App {
         let width = SequenceWidth::PROVINCIAL;
         let channels = self.notice_channels();
         let procedure_name = p.name.clone();
+        let lane = agency.as_str().to_owned();
         let saved = self
             .db()
-            .write(move |tx| {
+            .write_keyed(&lane, move |tx| {
                 Box::pin(async move {
                     let sequence = store::next_sequence(tx, agency.as_str(), day).await?;
                     let code = DossierCode::issue(&agency, day, u32::try_from(sequence).unwrap_or(u32::MAX), width)
                         .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, e.to_string()))?;
                     record.code = Some(code.to_string());
                     store::insert(tx, &record).await?;
+                    if let Some(mut r) = representation {
+                        r.dossier_id = record.id;
+                        motcua_storage::representations::insert(tx, &r).await?;
+                        let change = Change {
+                            subject_type: "dossier",
+                            subject_id: record.id.to_string(),
+                            action: "dossier.representation_recorded",
+                            unit: UnitId::parse(&record.competent_unit_id).ok(),
+                            payload: serde_json::json!({
+                                "kind": r.kind,
+                                "representative_id_number": r.representative_id_number,
+                                "subject_id_number": r.subject_id_number,
+                                "evidence_component": r.evidence_component,
+                                "evidence_lookup_id": r.evidence_lookup_id,
+                            }),
+                        };
+                        record::event(tx, &tree_for_event, now, &ctx, change).await?;
+                    }
                     if let Some((principal, key, request_hash)) = &remembered {
                         let first =
                             store::IdempotencyRecord { request_hash: request_hash.clone(), dossier_id: record.id };
@@ -606,7 +635,7 @@ impl App {
             return Err(invalid("postal_item", "Số hiệu bưu gửi chỉ gồm chữ cái không dấu, chữ số, tối đa 40 ký tự."));
         }
         let note = Some(format!("Số hiệu bưu gửi: {item}"));
-        self.new_dossier_noted(ctx, input, ReceptionChannel::Postal, idempotency_key, note).await
+        self.new_dossier_noted(ctx, input, ReceptionChannel::Postal, idempotency_key, note, None).await
     }
 
     /// Submits an online dossier as the logged-in citizen; reception checks it next.
@@ -617,6 +646,17 @@ impl App {
         idempotency_key: Option<String>,
     ) -> Result<DossierView, AppError> {
         self.new_dossier(ctx, input, ReceptionChannel::Online, idempotency_key).await
+    }
+
+    /// [`Self::submit_online`] for someone else: the representation is written in the dossier's transaction.
+    pub(crate) async fn submit_online_for(
+        &self,
+        ctx: &Ctx,
+        input: NewDossier,
+        idempotency_key: Option<String>,
+        representation: Option<motcua_storage::representations::RepresentationRecord>,
+    ) -> Result<DossierView, AppError> {
+        self.new_dossier_noted(ctx, input, ReceptionChannel::Online, idempotency_key, None, representation).await
     }
 
     /// The public status lookup: a dossier code with the last four digits of the applicant's phone or the PIN

@@ -42,6 +42,9 @@ pub struct OnlineFiling {
     /// warehouse document (one of [`App::warehouse_offers`] for that component). Recorded as taken from the
     /// warehouse (`DuocLayTuKhoDMQG`); no bytes are copied.
     pub from_warehouse: BTreeMap<String, uuid::Uuid>,
+    /// Filing for someone else (ủy quyền, parent, guardian): the relationship and its evidence, recorded on the
+    /// dossier; none when the citizen files for themself.
+    pub on_behalf_of: Option<super::representation::OnBehalfOf>,
 }
 
 impl App {
@@ -69,6 +72,13 @@ impl App {
                 components.push(key.clone());
             }
         }
+        let representation = match &filing.on_behalf_of {
+            Some(claim) => Some(
+                self.establish_representation(ctx, session, &stored.procedure.code.to_string(), &components, claim)
+                    .await?,
+            ),
+            None => None,
+        };
         let provenance = filing.provenance.clone();
         let declared: Vec<String> = filing.form.keys().filter(|k| !provenance.contains_key(*k)).cloned().collect();
         let input = NewDossier {
@@ -84,7 +94,7 @@ impl App {
             form: filing.form,
             components,
         };
-        let dossier = self.submit_online(ctx, input, idempotency_key).await?;
+        let dossier = self.submit_online_for(ctx, input, idempotency_key, representation).await?;
         self.record_provenance(ctx, &session.id_number, &dossier, provenance, declared).await?;
         self.attach_warehouse_choices(ctx, &dossier, &from_warehouse).await?;
         Ok(dossier)

@@ -158,7 +158,7 @@ impl RelyingParty {
     /// A relying party for `config`; nothing is fetched yet.
     pub fn new(config: IdentityConfig) -> Result<Self, AppError> {
         // No redirects: a token endpoint that redirects must not send our secret elsewhere (SSRF).
-        let http = reqwest::Client::builder()
+        let http = crate::http::client_builder()
             .redirect(reqwest::redirect::Policy::none())
             .timeout(Duration::from_secs(10))
             .build()

@@ -89,7 +89,7 @@ enum Attempt {
 impl HttpRegistry {
     /// A client for `config`.
     pub fn new(config: HttpRegistryConfig) -> Result<Self, String> {
-        let client = reqwest::Client::builder()
+        let client = crate::http::client_builder()
             .timeout(config.timeout)
             .connect_timeout(config.connect_timeout)
             .build()

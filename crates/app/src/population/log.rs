@@ -37,7 +37,9 @@ pub(crate) async fn append(
     row: LookupRow,
     checkpoint_interval: chrono::Duration,
 ) -> Result<LookupRow, StorageError> {
-    db.write(move |tx| {
+    // One chain, one head row: every append goes through the same writer lane, so appends batch together instead
+    // of waiting on another lane's transaction holding the head.
+    db.write_keyed("lookup-log", move |tx| {
         Box::pin(async move {
             let head = lookup_log::lock_head(tx).await?;
             let mut row = row;

@@ -80,6 +80,24 @@ impl App {
         };
         let subject =
             IdNumber::parse(&id_number).map_err(|e| AppError::detailed(ErrorCode::Forbidden, e.to_string()))?;
+        self.prefill_of(ctx, procedure_code, subject, PURPOSE_PREFILL, true).await
+    }
+
+    /// Prefills for `subject` with `purpose` recorded; the logged-in citizen is the actor. `own` fills the login's
+    /// ID number into `identity.id_number` fields (not when the subject is someone the citizen files for).
+    pub(crate) async fn prefill_of(
+        &self,
+        ctx: &Ctx,
+        procedure_code: &str,
+        subject: IdNumber,
+        purpose: &str,
+        own: bool,
+    ) -> Result<Prefill, AppError> {
+        let id_number = match &ctx.principal {
+            Principal::Citizen { id_number } => id_number.clone(),
+            Principal::Anonymous => return Err(AppError::code(ErrorCode::Unauthenticated)),
+            _ => return Err(AppError::code(ErrorCode::Forbidden)),
+        };
         let stored = self.procedure(&ctx.principal, procedure_code, None).await?;
         let forms = &stored.procedure.forms;
         let wanted: BTreeSet<String> = forms
@@ -101,7 +119,7 @@ impl App {
         if !wanted.is_empty() {
             let query = RegistryQuery {
                 subject,
-                purpose: PURPOSE_PREFILL.into(),
+                purpose: purpose.into(),
                 dossier_code: None,
                 procedure_code: Some(prefill.procedure_code.clone()),
                 actor_kind: "system",
@@ -138,7 +156,7 @@ impl App {
             for field in &form.fields {
                 let value = match &field.prefill {
                     Some(PrefillSource::Population(key)) => values.get(key).cloned(),
-                    Some(PrefillSource::Identity(key)) if key == "id_number" => Some(id_number.clone()),
+                    Some(PrefillSource::Identity(key)) if own && key == "id_number" => Some(id_number.clone()),
                     _ => None,
                 };
                 if let (Some(value), Some(source)) = (value, &field.prefill) {

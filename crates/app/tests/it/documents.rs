@@ -38,7 +38,7 @@ pub async fn stores(limit: u64) -> Vec<(String, DocumentsConfig, tempfile::TempD
         Ok(url) if !url.is_empty() => {
             let bucket = format!("motcua-{}", uuid::Uuid::now_v7().simple());
             // moto accepts an unsigned bucket creation; object_store cannot create buckets.
-            let created = reqwest::Client::new().put(format!("{url}/{bucket}")).send().await.unwrap();
+            let created = motcua_app::http::client().put(format!("{url}/{bucket}")).send().await.unwrap();
             assert!(created.status().is_success(), "creating bucket {bucket}: {}", created.status());
             let dir = tempfile::tempdir().unwrap();
             out.push((
@@ -243,6 +243,13 @@ pub async fn results_are_signed_verified_shared_and_reused(db: Db) {
         let stranger = login(&app, "thuly.stp").await;
         let refused = app.issue_result(&stranger, d.id, "kq.pdf", body(PDF)).await.unwrap_err();
         assert_eq!(refused.error_code(), ErrorCode::NotFound, "{name}");
+        // A withdrawn dossier gets no result.
+        let withdrawn = receive(&app, &reception, "1.001570", applicant).await;
+        let request = motcua_app::dossiers::ActionRequest::new("withdraw", withdrawn.version);
+        app.act_on_dossier(&reception, withdrawn.id, request).await.unwrap();
+        let closed = app.issue_result(&reception, withdrawn.id, "kq.pdf", body(PDF)).await.unwrap_err();
+        assert_eq!(closed.error_code(), ErrorCode::InvalidInput, "{name}");
+        assert!(closed.message_vi().contains("rút hồ sơ"), "{name}: {}", closed.message_vi());
         let result = app.issue_result(&reception, d.id, "trich-luc-khai-tu.pdf", body(PDF)).await.unwrap();
         let code = result.result_code.clone().unwrap();
         assert!(code.starts_with("KQ") && code.len() == 12, "{code}");

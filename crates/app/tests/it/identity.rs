@@ -65,7 +65,7 @@ async fn setup(db: Db) -> (App, Arc<ManualClock>) {
 async fn authorize(authorize_url: &str, user: &str) -> (String, String) {
     let url = Url::parse(authorize_url).unwrap();
     let params: BTreeMap<String, String> = url.query_pairs().into_owned().collect();
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = motcua_app::http::client_builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let page = http.get(authorize_url).send().await.unwrap();
     assert_eq!(page.status(), 200);
     assert!(page.text().await.unwrap().contains("Đăng nhập bằng tài khoản định danh điện tử"));

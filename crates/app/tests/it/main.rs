@@ -6,6 +6,8 @@ mod documents;
 mod dossier_forms;
 mod dossiers;
 mod population;
+mod representation;
+mod retention;
 mod totp;
 
 motcua_testkit::dual_test!(cases:
@@ -57,6 +59,14 @@ mod document_cases {
         clamd_refuses_infected_files_and_fails_closed,
         a_procedure_limits_the_size_of_its_files,
         online_filing_takes_components_from_the_warehouse,
+    );
+}
+
+mod retention_cases {
+    use super::retention;
+    motcua_testkit::dual_test!(retention:
+        purge_removes_old_keeps_recent_and_is_audited,
+        scheduled_purge_runs_when_due,
     );
 }
 
@@ -134,4 +144,13 @@ mod totp_cases {
 mod dossier_forms_cases {
     use super::dossier_forms;
     motcua_testkit::dual_test!(dossier_forms: forms_are_built_from_events_and_stored_once);
+}
+
+mod representation_cases {
+    use super::representation;
+    motcua_testkit::dual_test!(representation:
+        a_parent_files_for_their_child_verified_and_logged,
+        a_non_parent_is_refused_and_the_refusal_recorded,
+        a_representative_without_a_recorded_relationship_is_refused,
+    );
 }

@@ -54,7 +54,7 @@ async fn with_log(app: App, key_id: &str, secret: &str) -> App {
 }
 
 /// The demo app (units, officers, catalogue) connected to a fresh registry.
-async fn demo(db: Db) -> (App, Registry) {
+pub(crate) async fn demo(db: Db) -> (App, Registry) {
     let app = bare_app(db).await;
     app.load_demo().await.unwrap();
     let (registry, base) = registry().await;
@@ -82,14 +82,14 @@ fn request(subject: &str) -> LookupRequest {
     }
 }
 
-async fn rows(app: &App) -> Vec<lookup_log::LookupRow> {
+pub(crate) async fn rows(app: &App) -> Vec<lookup_log::LookupRow> {
     let mut tx = app.db().read().await.unwrap();
     let rows = lookup_log::page(&mut tx, 0, 10_000).await.unwrap();
     tx.commit().await.unwrap();
     rows
 }
 
-async fn intact(app: &App) -> chain::Report {
+pub(crate) async fn intact(app: &App) -> chain::Report {
     let report = log::verify(app.db()).await.unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     report

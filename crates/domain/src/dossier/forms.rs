@@ -372,6 +372,9 @@ pub struct RegisterRow {
     pub due: String,
     /// Sent to the competent unit.
     pub transferred: String,
+    /// Result received back from the competent unit (at the one-stop counter).
+    #[serde(default)]
+    pub result_received: String,
     /// Result returned.
     pub returned: String,
     /// Early / on time / late, once returned.
@@ -478,6 +481,9 @@ pub enum Body {
     },
     /// Register.
     Register {
+        /// For the register of a period ([`register_book`]): "Từ ngày … đến ngày …"; `None` for one dossier's entry.
+        #[serde(default)]
+        period: Option<String>,
         /// The rows.
         rows: Vec<RegisterRow>,
     },
@@ -668,6 +674,76 @@ pub fn control_slip_rows(src: &FormSource) -> Vec<SlipLine> {
     rows
 }
 
+/// "09 giờ 05, 05/7/2025": the reception column of the register (date and time).
+fn register_time(at: NaiveDateTime) -> String {
+    format!("{:02} giờ {:02}, {}", at.hour(), at.minute(), short_date(at.date()))
+}
+
+/// The register's row of a dossier (spec §2.3, Mẫu 06 of 2018 / Mẫu 07 of 2025), numbered `n`; `None` before
+/// acceptance. Reception is printed with its time; the other columns are dates; the result column marks the return
+/// against the appointment in force.
+pub fn register_row(n: u32, src: &FormSource) -> Option<RegisterRow> {
+    let e = src.first(RECEIVED)?;
+    let date_of = |kinds: &[Action]| src.first(kinds).map(|e| short_date(e.at.date())).unwrap_or_default();
+    let returned = src.first(&[Action::ReturnResult]);
+    Some(RegisterRow {
+        n,
+        code: src.code.clone(),
+        procedure: src.procedure_name.clone(),
+        sets: 1,
+        applicant: src.applicant.name.clone(),
+        contact: contact_of(&src.applicant),
+        competent: src.competent_unit.name.clone(),
+        received: register_time(e.at),
+        due: src.due_original.map(register_time).unwrap_or_default(),
+        transferred: date_of(&[Action::StartProcessing]),
+        result_received: date_of(&[Action::IssueResult]),
+        returned: returned.map(|r| short_date(r.at.date())).unwrap_or_default(),
+        result: match (returned, src.due_at) {
+            (Some(r), Some(due)) => timeliness(r.at, due).to_owned(),
+            _ => String::new(),
+        },
+        note: match src.channel {
+            ReceptionChannel::Postal => "Nhận qua bưu chính".to_owned(),
+            ReceptionChannel::Online => "Nộp trực tuyến".to_owned(),
+            _ => String::new(),
+        },
+    })
+}
+
+/// The register of a period as one form: the issuing `unit`'s heading, the period, one row per dossier (already
+/// numbered, in order of reception). The set is the caller's choice (`motcua_app` takes the one in force on the
+/// period's first day); `issued_at` is the moment it is printed (local).
+pub fn register_book(
+    set: RuleSet,
+    unit: &UnitLabel,
+    from: NaiveDate,
+    to: NaiveDate,
+    rows: Vec<RegisterRow>,
+    issued_at: NaiveDateTime,
+) -> FormDocument {
+    let form = FormKind::Register;
+    let number = form.number(set).unwrap_or(0);
+    FormDocument {
+        form,
+        rule_set: set,
+        number: format!("Mẫu số {number:02}"),
+        basis: set.basis_vi().into(),
+        title: form.title_vi(set).into(),
+        code: format!("{}-{}", from.format("%Y%m%d"), to.format("%Y%m%d")),
+        heading: heading(unit, issued_at, false),
+        body: Body::Register {
+            period: Some(format!("Từ ngày {} đến ngày {}", short_date(from), short_date(to))),
+            rows,
+        },
+        signers: vec![],
+        recipients: vec![],
+        lookup_pin: None,
+        issued_at,
+        landscape: true,
+    }
+}
+
 /// Builds `form` for the dossier: the content depends only on `src`, so the same dossier and events give the
 /// same document.
 pub fn build(form: FormKind, src: &FormSource) -> Result<FormDocument, FormError> {
@@ -790,27 +866,8 @@ pub fn build(form: FormKind, src: &FormSource) -> Result<FormDocument, FormError
         }
         FormKind::Register => {
             let e = src.first(RECEIVED).ok_or_else(not_yet)?;
-            let date_of = |kinds: &[Action]| src.first(kinds).map(|e| short_date(e.at.date())).unwrap_or_default();
-            let returned = src.first(&[Action::ReturnResult]);
-            let row = RegisterRow {
-                n: 1,
-                code: src.code.clone(),
-                procedure: src.procedure_name.clone(),
-                sets: 1,
-                applicant: a.name.clone(),
-                contact: contact_of(a),
-                competent: agency.name.clone(),
-                received: short_date(e.at.date()),
-                due: src.due_original.map(|d| short_date(d.date())).unwrap_or_default(),
-                transferred: date_of(&[Action::StartProcessing]),
-                returned: returned.map(|r| short_date(r.at.date())).unwrap_or_default(),
-                result: match (returned, src.due_at) {
-                    (Some(r), Some(due)) => timeliness(r.at, due).to_owned(),
-                    _ => String::new(),
-                },
-                note: String::new(),
-            };
-            (e.at, heading(counter, e.at, false), Body::Register { rows: vec![row] }, vec![], vec![])
+            let row = register_row(1, src).ok_or_else(not_yet)?;
+            (e.at, heading(counter, e.at, false), Body::Register { period: None, rows: vec![row] }, vec![], vec![])
         }
     };
     Ok(FormDocument {

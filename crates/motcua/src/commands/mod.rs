@@ -23,6 +23,7 @@ pub mod generate;
 pub mod idp;
 pub mod lookup_log;
 pub mod reference;
+pub mod retention;
 
 /// Logs to stderr as text or JSON; `RUST_LOG` overrides `log.level`.
 pub fn init_logging(settings: &Settings) {
@@ -224,6 +225,7 @@ async fn run_server(settings: &Settings, app: App, addr: SocketAddr, mounted: ax
         background.push(tokio::spawn(sweeper(
             app.clone(),
             Duration::from_secs(settings.jobs.sweep_interval_secs),
+            settings.retention.policy(),
             stop_rx.clone(),
         )));
     }
@@ -275,7 +277,12 @@ async fn job_worker(app: App, every: Duration, mut stop: watch::Receiver<bool>) 
     }
 }
 
-async fn sweeper(app: App, every: Duration, mut stop: watch::Receiver<bool>) {
+async fn sweeper(
+    app: App,
+    every: Duration,
+    retention: motcua_app::retention::RetentionPolicy,
+    mut stop: watch::Receiver<bool>,
+) {
     loop {
         match app.sweep().await {
             Ok(report) if report.sessions_removed + report.jobs_requeued + report.idempotency_keys_removed > 0 => {
@@ -283,6 +290,12 @@ async fn sweeper(app: App, every: Duration, mut stop: watch::Receiver<bool>) {
             }
             Ok(_) => {}
             Err(e) => tracing::error!(error = %e, "sweep failed"),
+        }
+        // The retention purge rides on the sweeper, when the newest `retention.purge` event says it is due.
+        match app.purge_retention_if_due(&retention).await {
+            Ok(Some(report)) => tracing::info!(removed = report.total(), "retention purge (counts in its audit event)"),
+            Ok(None) => {}
+            Err(e) => tracing::error!(error = %e, "retention purge failed"),
         }
         tokio::select! {
             _ = tokio::time::sleep(every) => {}

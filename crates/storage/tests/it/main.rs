@@ -3,6 +3,7 @@
 mod bulk;
 mod cases;
 mod group_commit;
+mod inbox_plan;
 mod schema;
 mod sequences;
 

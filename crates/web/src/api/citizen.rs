@@ -8,6 +8,7 @@ use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_app::dossiers::online::OnlineFiling;
+use motcua_app::dossiers::representation::{OnBehalfOf, RepresentationView};
 use motcua_app::identity::CitizenSession;
 use motcua_app::{AppError, ErrorCode};
 use serde::{Deserialize, Serialize};
@@ -93,6 +94,76 @@ pub struct FilingDto {
     /// is refused (`warehouse.<key>`).
     #[serde(default)]
     pub from_warehouse: BTreeMap<String, Uuid>,
+    /// Filing for someone else (ủy quyền, a parent for their child, a guardian): the logged-in citizen stays the
+    /// filer; the relationship and its evidence are recorded on the dossier. Without a relationship or its evidence
+    /// the filing is refused with `422 representation_not_recorded`; a parent the population database does not
+    /// confirm with `422 representation_not_verified`.
+    #[serde(default)]
+    pub on_behalf_of: Option<OnBehalfOfDto>,
+}
+
+/// Who a dossier is filed for.
+#[derive(Debug, Deserialize, ToSchema)]
+pub struct OnBehalfOfDto {
+    /// `authorised` (ủy quyền), `parent` (cha, mẹ nộp cho con) or `guardian` (người giám hộ).
+    #[serde(default)]
+    pub kind: String,
+    /// The 12-digit personal ID number of the person the dossier is for (validated; `on_behalf_of.subject_id_number`).
+    pub subject_id_number: String,
+    /// Their name as declared (a parent's filing takes the population database's).
+    #[serde(default)]
+    pub subject_name: Option<String>,
+    /// For `authorised` and `guardian`: the key of the component (among `components`) carrying the authorisation
+    /// or guardianship paper.
+    #[serde(default)]
+    pub paper_component: Option<String>,
+}
+
+impl From<OnBehalfOfDto> for OnBehalfOf {
+    fn from(d: OnBehalfOfDto) -> Self {
+        Self {
+            kind: d.kind,
+            subject_id_number: d.subject_id_number,
+            subject_name: d.subject_name,
+            paper_component: d.paper_component,
+        }
+    }
+}
+
+/// A representation recorded on a dossier.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct RepresentationDto {
+    /// `authorised`, `parent` or `guardian`.
+    pub kind: String,
+    /// The kind in Vietnamese.
+    pub kind_label: String,
+    /// Who filed (the logged-in citizen).
+    pub representative_id_number: String,
+    /// Whom the dossier is for.
+    pub subject_id_number: String,
+    /// Their name, when known.
+    pub subject_name: Option<String>,
+    /// The component carrying the authorisation or guardianship paper.
+    pub evidence_component: Option<String>,
+    /// The lookup log record that confirmed a parent relation.
+    pub evidence_lookup_id: Option<Uuid>,
+    /// When it was recorded.
+    pub recorded_at: DateTime<Utc>,
+}
+
+impl From<RepresentationView> for RepresentationDto {
+    fn from(r: RepresentationView) -> Self {
+        Self {
+            kind: r.kind.as_str().to_owned(),
+            kind_label: r.kind_label.to_owned(),
+            representative_id_number: r.representative_id_number,
+            subject_id_number: r.subject_id_number,
+            subject_name: r.subject_name,
+            evidence_component: r.evidence_component,
+            evidence_lookup_id: r.evidence_lookup_id,
+            recorded_at: r.recorded_at,
+        }
+    }
 }
 
 /// Files a dossier online as the logged-in citizen. A procedure whose minimum VNeID level is above the session's is
@@ -104,7 +175,7 @@ pub struct FilingDto {
         (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, description = "`assurance_too_low`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`errors` lists each bad field: `form.<key>`, `components.<key>`, `unit`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`errors` lists each bad field: `form.<key>`, `components.<key>`, `unit`, `on_behalf_of.subject_id_number`; or `representation_not_recorded` / `representation_not_verified` when filing for someone else", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn file(
     State(state): State<AppState>,
@@ -129,6 +200,7 @@ pub async fn file(
         email: body.email,
         provenance: BTreeMap::new(),
         from_warehouse: body.from_warehouse,
+        on_behalf_of: body.on_behalf_of.map(OnBehalfOf::from),
     };
     let d = state.app.file_online(&caller.ctx(), session, filing, key).await?;
     Ok((StatusCode::CREATED, Json(DossierDto::from(&d))))
@@ -141,6 +213,8 @@ pub struct CitizenDossierDto {
     pub dossier: DossierDto,
     /// Its history, oldest first.
     pub timeline: Vec<TimelineEntryDto>,
+    /// Whom it was filed for, when the citizen filed it for someone else.
+    pub representation: Option<RepresentationDto>,
 }
 
 /// One of the citizen's own dossiers with its timeline; another person's dossier is `404`.
@@ -158,8 +232,10 @@ pub async fn get(
     let principal = caller.principal();
     let dossier = state.app.dossier(&principal, id).await?;
     let timeline = state.app.dossier_timeline(&principal, id).await?;
+    let representation = state.app.dossier_representation(&principal, id).await?;
     Ok(Json(CitizenDossierDto {
         dossier: DossierDto::from(&dossier),
         timeline: timeline.iter().map(TimelineEntryDto::from).collect(),
+        representation: representation.map(RepresentationDto::from),
     }))
 }

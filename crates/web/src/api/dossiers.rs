@@ -74,6 +74,15 @@ pub struct NewDossierDto {
     /// Keys of the components (thành phần hồ sơ) received; every mandatory one is required.
     #[serde(default)]
     pub components: Vec<String>,
+    /// How the dossier came in: `counter` (default) or `postal` (bưu chính công ích, received by the officer from
+    /// the post). Any other value is a `422` on `channel`.
+    #[serde(default)]
+    pub channel: Option<String>,
+    /// For `postal`: the postal item number (số hiệu bưu gửi), e.g. `EB123456789VN`; spaces are dropped and letters
+    /// upper-cased. Required for `postal` (a `422` on `postal_item` when missing or not 1–40 letters, digits or
+    /// `-`), refused for `counter`. Recorded in the reception event (`note` of the timeline).
+    #[serde(default)]
+    pub postal_item: Option<String>,
 }
 
 impl From<NewDossierDto> for NewDossier {
@@ -85,6 +94,32 @@ impl From<NewDossierDto> for NewDossier {
             applicant: d.applicant.into(),
             form: d.form,
             components: d.components,
+        }
+    }
+}
+
+/// How a dossier received by an officer came in.
+enum Reception {
+    Counter,
+    Postal(String),
+}
+
+impl NewDossierDto {
+    /// The channel and the postal item, checked before anything else is.
+    fn reception(&self) -> Result<Reception, ApiError> {
+        let field = |field: &str, message: &str| {
+            ApiError(AppError::Invalid(vec![motcua_app::error::FieldError::new(field, message)]))
+        };
+        match self.channel.as_deref().map(str::trim).unwrap_or("counter") {
+            "counter" | "" => match self.postal_item.as_deref().map(str::trim).filter(|i| !i.is_empty()) {
+                None => Ok(Reception::Counter),
+                Some(_) => Err(field(
+                    "postal_item",
+                    "Số hiệu bưu gửi chỉ dùng cho hồ sơ nhận qua bưu chính (channel \"postal\").",
+                )),
+            },
+            "postal" => Ok(Reception::Postal(self.postal_item.clone().unwrap_or_default())),
+            _ => Err(field("channel", "Kênh tiếp nhận phải là \"counter\" (trực tiếp) hoặc \"postal\" (bưu chính).")),
         }
     }
 }
@@ -233,7 +268,8 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
 }
 
 /// Receives a dossier at the counter (officers with the reception role): checked, accepted, coded and given its
-/// appointment in one step; the officer's unit receives. Send an `Idempotency-Key` header to retry safely: the same
+/// appointment in one step; the officer's unit receives. A dossier that came by post (bưu chính công ích) is received
+/// the same way with `"channel": "postal"` and its `postal_item` number, which the reception event records. Send an `Idempotency-Key` header to retry safely: the same
 /// key with the same body answers with the dossier it created, with another body `409 idempotency_key_reused`.
 #[utoipa::path(post, path = "/api/v1/dossiers", tag = "dossiers", request_body = NewDossierDto,
     params(("Idempotency-Key" = Option<String>, Header, description = "A key of at most 200 characters, unique per request")),
@@ -242,7 +278,7 @@ fn idempotency_key(headers: &HeaderMap) -> Result<Option<String>, ApiError> {
         (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
-        (status = 422, description = "`errors` lists each bad field: `applicant.*`, `form.<key>`, `components.<key>`", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 422, description = "`errors` lists each bad field: `applicant.*`, `form.<key>`, `components.<key>`, `channel`, `postal_item`", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn create(
     State(state): State<AppState>,
@@ -255,7 +291,10 @@ pub async fn create(
         return Err(ApiError::code(ErrorCode::Unauthenticated));
     }
     let key = idempotency_key(&headers)?;
-    let dossier = state.app.receive_at_counter(&ctx, body.into(), key).await?;
+    let dossier = match body.reception()? {
+        Reception::Counter => state.app.receive_at_counter(&ctx, body.into(), key).await?,
+        Reception::Postal(item) => state.app.receive_by_post(&ctx, body.into(), &item, key).await?,
+    };
     Ok((StatusCode::CREATED, Json(DossierDto::from(&dossier))))
 }
 
@@ -321,6 +360,8 @@ pub struct TimelineEntryDto {
     pub actor_unit: Option<String>,
     /// Written reasons.
     pub reasons: Option<String>,
+    /// The event's note, e.g. `Số hiệu bưu gửi: EB123456789VN` on the reception of a postal dossier.
+    pub note: Option<String>,
     /// The unit holding the dossier afterwards.
     pub owner_unit: Option<String>,
     /// The hand-over it records: `start_processing`, `assign`, `next_step`, `transfer`, `consult`, `answer`,
@@ -347,6 +388,7 @@ impl From<&TimelineEntry> for TimelineEntryDto {
             actor_id: e.actor_id.clone(),
             actor_unit: e.actor_unit.clone(),
             reasons: e.reasons.clone(),
+            note: e.note.clone(),
             owner_unit: e.owner_unit.clone(),
             hand_over: e.hand_over.map(|h| h.as_str().to_owned()),
             step_due: e.step_due,

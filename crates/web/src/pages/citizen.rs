@@ -229,6 +229,7 @@ struct DossierPage {
     timeline: Vec<TimelineRow>,
     filed: bool,
     notices: Vec<NoticeRow>,
+    representation: Option<motcua_app::dossiers::representation::RepresentationView>,
 }
 
 /// Query of the dossier page: just filed?
@@ -254,7 +255,9 @@ pub async fn my_dossier(
     let tree = state.app.tree();
     let timeline = history.iter().map(|e| timeline_row(e, &tree)).collect();
     let notices = state.app.notices_for(&principal).await?;
+    let representation = state.app.dossier_representation(&principal, id).await?;
     render(&DossierPage {
+        representation,
         notices: notice_rows(notices.iter().filter(|n| n.dossier == id)),
         portal: Portal::of(&state.config.portal_name, &caller),
         code: d.code.clone().unwrap_or_else(|| "—".into()),

@@ -663,6 +663,33 @@ pub async fn register_csv(
         .into_response())
 }
 
+/// The register of the period as the legal form (Mẫu 06 of TT 01/2018 or Mẫu 07 of TT 03/2025, by the period's
+/// first day), same filter as the page.
+pub async fn register_pdf(
+    State(state): State<AppState>,
+    caller: Caller,
+    Query(q): Query<RegisterQuery>,
+) -> Result<Response, PageError> {
+    if caller.officer.is_none() {
+        return Ok(Redirect::to("/dang-nhap").into_response());
+    }
+    let today = motcua_domain::time::local_date(state.app.now());
+    let from = day(q.tu.as_deref(), today.with_day(1).unwrap_or(today), "tu")?;
+    let to = day(q.den.as_deref(), today, "den")?;
+    let principal = caller.ctx().principal;
+    let pdf =
+        state.app.dossier_register_pdf(&principal, q.don_vi.as_deref(), from, to, &state.config.public_url).await?;
+    let name = motcua_app::dossiers::forms::register_file_name(from, to);
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (axum::http::header::CONTENT_DISPOSITION, format!("inline; filename=\"{name}\"")),
+        ],
+        pdf,
+    )
+        .into_response())
+}
+
 struct AlertLine {
     dossier: Uuid,
     code: String,
@@ -785,6 +812,7 @@ struct DossierPage {
     step_due: String,
     assignee: String,
     via: Vec<(&'static str, &'static str)>,
+    representation: Option<motcua_app::dossiers::representation::RepresentationView>,
 }
 
 impl DossierPage {
@@ -888,7 +916,9 @@ async fn dossier_page(
             .unwrap_or_else(|| "Cán bộ khác".into()),
         None => "Chưa phân công".into(),
     };
+    let representation = state.app.dossier_representation(&principal, id).await?;
     Ok(DossierPage {
+        representation,
         open_step: slip
             .open_step
             .map(|(due, mark)| (due.format("%H giờ %M phút, ngày %d/%m/%Y").to_string(), mark_label_vi(mark))),

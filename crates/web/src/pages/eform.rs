@@ -11,9 +11,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 use motcua_app::ErrorCode;
 use motcua_app::documents::{DocumentView, Offer};
 use motcua_app::dossiers::online::OnlineFiling;
+use motcua_app::dossiers::representation::OnBehalfOf;
 use motcua_domain::catalogue::fee::format_vnd;
 use motcua_domain::catalogue::form::parse_date;
 use motcua_domain::catalogue::{Field, FieldType, FormSchema, Procedure};
+use motcua_domain::representation::RepresentationKind;
 use motcua_domain::unit::{Unit, UnitId, UnitKind, UnitTree};
 use serde::Deserialize;
 
@@ -35,6 +37,14 @@ const UNIT: &str = "don-vi";
 const COMPONENT: &str = "thanh-phan-";
 /// Prefix of the components' warehouse choices (the id of a document from the citizen's personal data warehouse).
 const WAREHOUSE: &str = "kho-";
+/// "Nộp cho": empty for oneself, else a representation kind (`authorised`, `parent`, `guardian`).
+const BEHALF: &str = "nop-cho";
+/// The ID number of the person filed for.
+const BEHALF_ID: &str = "nop-cho-so-dinh-danh";
+/// Their name as declared.
+const BEHALF_NAME: &str = "nop-cho-ho-ten";
+/// The component carrying the authorisation or guardianship paper.
+const BEHALF_PAPER: &str = "nop-cho-giay-to";
 
 /// One e-form field as the shared template `eform_fields.html` renders it.
 pub(crate) struct FieldView {
@@ -165,6 +175,13 @@ struct Filing {
     components: Vec<ComponentChoice>,
     /// Why the registry filled nothing.
     prefill_message: Option<String>,
+    /// "Nộp cho": oneself (empty value) or a representation kind.
+    behalf_kinds: Vec<Choice>,
+    /// The ID number and name of the person filed for, as typed.
+    behalf_id: String,
+    behalf_name: String,
+    /// The components that can carry the authorisation or guardianship paper.
+    behalf_papers: Vec<Choice>,
 }
 
 impl Filing {
@@ -372,7 +389,35 @@ fn filing(
             offers: Vec::new(),
         })
         .collect();
+    let chosen_kind = values.get(BEHALF).map(String::as_str).unwrap_or_default();
+    let behalf_kinds = std::iter::once(Choice {
+        value: String::new(),
+        label: "Bản thân tôi".into(),
+        selected: chosen_kind.is_empty(),
+    })
+    .chain(RepresentationKind::ALL.into_iter().map(|k| {
+        Choice {
+            value: k.as_str().into(),
+            label: match k {
+                RepresentationKind::Authorised => "Người ủy quyền cho tôi (tôi là người được ủy quyền)",
+                RepresentationKind::Parent => "Con của tôi (tôi là cha hoặc mẹ)",
+                RepresentationKind::Guardian => "Người được tôi giám hộ",
+            }
+            .into(),
+            selected: k.as_str() == chosen_kind,
+        }
+    }))
+    .collect();
+    let chosen_paper = values.get(BEHALF_PAPER).map(String::as_str).unwrap_or_default();
+    let behalf_papers = p
+        .components_for(case)
+        .map(|c| Choice { value: c.key.clone(), label: c.name.clone(), selected: c.key == chosen_paper })
+        .collect();
     Filing {
+        behalf_kinds,
+        behalf_id: values.get(BEHALF_ID).cloned().unwrap_or_default(),
+        behalf_name: values.get(BEHALF_NAME).cloned().unwrap_or_default(),
+        behalf_papers,
         citizen: Some((citizen.full_name.clone(), citizen.id_number.clone(), citizen.assurance_vi())),
         login_url,
         refused,
@@ -581,6 +626,7 @@ async fn file(
         email: None,
         provenance: prefilled.sources.clone(),
         from_warehouse,
+        on_behalf_of: on_behalf_of(values),
     };
     let key = values.get(FILING_KEY).cloned();
     match state.app.file_online(&caller.ctx(), citizen, filing, key).await {
@@ -605,4 +651,17 @@ async fn file(
             render_with_status(&page, status)
         }
     }
+}
+
+/// The "Nộp cho" part of the form: none when filing for oneself; otherwise the claim as typed (the app checks the
+/// ID number, the relationship and its evidence).
+fn on_behalf_of(values: &BTreeMap<String, String>) -> Option<OnBehalfOf> {
+    let text = |k: &str| values.get(k).map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
+    let kind = text(BEHALF)?;
+    Some(OnBehalfOf {
+        kind,
+        subject_id_number: text(BEHALF_ID).unwrap_or_default(),
+        subject_name: text(BEHALF_NAME),
+        paper_component: text(BEHALF_PAPER),
+    })
 }

@@ -74,6 +74,7 @@ pub fn routes() -> Router<AppState> {
         .route("/can-bo/ho-so", get(dossiers::inbox))
         .route("/can-bo/so-theo-doi", get(dossiers::register))
         .route("/can-bo/so-theo-doi.csv", get(dossiers::register_csv))
+        .route("/can-bo/so-theo-doi.pdf", get(dossiers::register_pdf))
         .route("/can-bo/canh-bao", get(dossiers::alerts))
         .route("/can-bo/ho-so/{id}", get(dossiers::show))
         .route("/can-bo/ho-so/{id}/thao-tac", axum::routing::post(dossiers::act))

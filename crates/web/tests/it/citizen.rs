@@ -23,11 +23,17 @@ pub const L2: &str = "048203000001";
 pub const L1: &str = "049195123456";
 
 pub async fn setup(db: Db) -> Router {
+    let born = NaiveDate::from_ymd_opt(1990, 4, 30).unwrap();
+    let users = vec![IdpUser::new(L2, "Nguyễn Thị Dân", born, true), IdpUser::new(L1, "Trần Văn Định", born, false)];
+    serve(with_identity(db, users).await)
+}
+
+/// The demo app whose citizens log in through a reference identity provider on a loopback port that knows `users`
+/// (redirecting to [`REDIRECT`]), on a manual clock at 2026-11-27 09:00 local time.
+pub async fn with_identity(db: Db, users: Vec<IdpUser>) -> App {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
-    let born = NaiveDate::from_ymd_opt(1990, 4, 30).unwrap();
-    let users = vec![IdpUser::new(L2, "Nguyễn Thị Dân", born, true), IdpUser::new(L1, "Trần Văn Định", born, false)];
     let client =
         IdpClient { client_id: "web".into(), client_secret: "bí mật".into(), redirect_uris: vec![REDIRECT.into()] };
     let idp_clock = clock.clone();
@@ -42,6 +48,11 @@ pub async fn setup(db: Db) -> Router {
     };
     let app = App::new(db, clock, AppConfig { identity: Some(identity), ..AppConfig::default() }).await.unwrap();
     app.load_demo().await.unwrap();
+    app
+}
+
+/// The router of `app` with the tests' request timeout.
+pub fn serve(app: App) -> Router {
     let web = WebConfig { request_timeout: Duration::from_secs(10), ..WebConfig::default() };
     router(AppState::new(app, web))
 }
@@ -59,7 +70,7 @@ fn set_cookie(reply: &Reply, name: &str) -> Option<String> {
 
 /// The browser at the provider: pick `user`; returns the callback's path and query.
 async fn at_provider(authorize_url: &str, user: &str) -> String {
-    let http = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let http = motcua_app::http::client_builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
     let (endpoint, query) = authorize_url.split_once('?').unwrap();
     let answer = http
         .post(endpoint)

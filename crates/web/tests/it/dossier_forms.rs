@@ -133,3 +133,81 @@ pub async fn forms_are_listed_rendered_and_reproducible(db: Db) {
     let anonymous = send(&router, get(&format!("/can-bo/ho-so/{id}/bieu-mau/tiep-nhan.pdf"))).await;
     assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
 }
+
+/// The register of a period as the legal form: linked beside the CSV with the page's filter, served as a PDF that
+/// lists the period's dossier codes (in its keywords), for an old period too (an empty Mẫu 06); a bad period is a
+/// Vietnamese page.
+pub async fn register_of_a_period_as_pdf(db: Db) {
+    let (router, app) = app(db).await;
+    let token = login(&router, "tiepnhan.hoian").await;
+    let mut codes = Vec::new();
+    for id_number in ["048203000001", "048203000002"] {
+        let mut body = new_dossier();
+        body["applicant"]["id_number"] = json!(id_number);
+        let reply = send(&router, post_json("/api/v1/dossiers", &body, Some(&token))).await;
+        assert_eq!(reply.status, StatusCode::CREATED, "{}", reply.body);
+        codes.push(reply.json()["code"].as_str().unwrap().to_owned());
+    }
+    // The applicant's address typed in the e-form is printed on the receipt and in the register.
+    let address = "12 Trần Phú, Phường Hội An, Thành phố Đà Nẵng";
+    let officer = app.authenticate(&token).await.unwrap().expect("the API token is a session");
+    let day = chrono::NaiveDate::from_ymd_opt(2026, 11, 27).unwrap();
+    let book = app.dossier_register_book(&officer.principal(), Some("c20410"), day, day).await.unwrap();
+    assert_eq!(book.number, "Mẫu số 07");
+    let motcua_domain::dossier::forms::Body::Register { rows, period } = &book.body else { panic!("{:?}", book.body) };
+    assert_eq!(period.as_deref(), Some("Từ ngày 27/11/2026 đến ngày 27/11/2026"));
+    let listed: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
+    assert_eq!(listed, codes.iter().map(String::as_str).collect::<Vec<_>>());
+    assert_eq!(rows[0].contact, format!("{address}; ĐT: 0905123456"));
+    assert!(rows[0].received.ends_with(", 27/11/2026"), "{:?}", rows[0]);
+    let ids = send(&router, with_token(get("/api/v1/dossiers"), &token)).await.json();
+    let id = ids[0]["id"].as_str().unwrap().to_owned();
+    let receipt = send(&router, with_token(get(&format!("/api/v1/dossiers/{id}/forms/tiep-nhan/data")), &token)).await;
+    assert_eq!(receipt.json()["body"]["applicant"]["address"], address, "{}", receipt.body);
+
+    let cookie = page_cookie(&router, "tiepnhan.hoian").await;
+    let filter = "tu=27%2F11%2F2026&den=27%2F11%2F2026&don_vi=c20410";
+    let page = send(&router, page_get(&format!("/can-bo/so-theo-doi?{filter}"), &cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(page.body.contains("Tải sổ (PDF)"), "{}", page.body);
+    let link = format!("/can-bo/so-theo-doi.pdf?{}", filter.replace('&', "&#38;"));
+    assert!(page.body.contains(&link), "{link} in {}", page.body);
+
+    let (status, kind, pdf) = bytes(&router, page_get(&format!("/can-bo/so-theo-doi.pdf?{filter}"), &cookie)).await;
+    let (old_status, _, old) =
+        bytes(&router, page_get("/can-bo/so-theo-doi.pdf?tu=01/06/2025&den=30/06/2025", &cookie)).await;
+    if cfg!(feature = "pdf") {
+        assert_eq!((status, kind.as_str()), (StatusCode::OK, "application/pdf"), "{}", String::from_utf8_lossy(&pdf));
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert!(contains(&pdf, b"+LiberationSerif"), "font not embedded");
+        for code in &codes {
+            assert!(contains(&pdf, code.as_bytes()), "{code} not in the register PDF");
+        }
+        assert!(contains(&pdf, b"20261127-20261127"), "the period identifies the document");
+        // Before 1/7/2025: the TT 01/2018 book, empty here.
+        assert_eq!(old_status, StatusCode::OK, "{}", String::from_utf8_lossy(&old));
+        assert!(old.starts_with(b"%PDF-") && contains(&old, b"20250601-20250630"));
+        assert!(!contains(&old, codes[0].as_bytes()), "a dossier of 2026 in the 2025 book");
+    } else {
+        assert_eq!(status.as_u16(), 501);
+        assert!(String::from_utf8_lossy(&pdf).contains("PDF"), "a Vietnamese page says why");
+        assert_eq!(old_status.as_u16(), 501);
+    }
+
+    // Bad periods: a Vietnamese page, no PDF.
+    for (query, words) in [
+        ("tu=27/11/2026&den=01/11/2026", "tối đa một năm"),
+        ("tu=01/01/2025&den=27/11/2026", "tối đa một năm"),
+        ("tu=hôm-qua&den=27/11/2026", "Ngày phải có dạng dd/mm/yyyy"),
+    ] {
+        let reply = send(&router, page_get(&format!("/can-bo/so-theo-doi.pdf?{query}"), &cookie)).await;
+        assert!(reply.status.is_client_error(), "{query}: {}", reply.status);
+        assert!(reply.content_type().starts_with("text/html"), "{query}: {}", reply.content_type());
+        assert!(reply.body.contains(words), "{query}: {}", reply.body);
+    }
+    // Another unit's register, and no session.
+    let other = send(&router, page_get("/can-bo/so-theo-doi.pdf?don_vi=p48", &cookie)).await;
+    assert!(other.status.is_client_error(), "{}", other.status);
+    let anonymous = send(&router, get("/can-bo/so-theo-doi.pdf")).await;
+    assert_eq!(anonymous.status, StatusCode::SEE_OTHER);
+}

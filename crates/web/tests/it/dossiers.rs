@@ -463,3 +463,73 @@ pub async fn public_status_lookup_shows_no_personal_data(db: Db) {
     assert_eq!(refused.status, StatusCode::NOT_FOUND);
     assert!(refused.body.contains("Không tìm thấy hồ sơ"));
 }
+
+/// Postal reception through the API: `channel: "postal"` with the postal item number, which the reception event
+/// records; a missing or malformed item, an unknown channel and an item on a counter dossier are refused per field.
+pub async fn postal_reception_over_the_api(db: Db) {
+    let (router, _) = app(db).await;
+    let reception = login(&router, "tiepnhan.hoian").await;
+    let fields_of = |reply: &Reply| -> Vec<String> {
+        reply.json()["errors"].as_array().unwrap().iter().map(|e| e["field"].as_str().unwrap().to_owned()).collect()
+    };
+    let with = |channel: Option<&str>, item: Option<&str>| {
+        let mut body = new_dossier("048203000001");
+        if let Some(c) = channel {
+            body["channel"] = json!(c);
+        }
+        if let Some(i) = item {
+            body["postal_item"] = json!(i);
+        }
+        body
+    };
+    for (channel, item, field, words) in [
+        (Some("postal"), None, "postal_item", "Vui lòng nhập số hiệu bưu gửi"),
+        (Some("postal"), Some("   "), "postal_item", "Vui lòng nhập số hiệu bưu gửi"),
+        (Some("postal"), Some("số 1"), "postal_item", "chữ cái không dấu"),
+        (Some("pigeon"), None, "channel", "Kênh tiếp nhận"),
+        (None, Some("EB123456789VN"), "postal_item", "chỉ dùng cho hồ sơ nhận qua bưu chính"),
+    ] {
+        let reply = send(&router, post_json("/api/v1/dossiers", &with(channel, item), Some(&reception))).await;
+        assert_problem(&reply, 422, "invalid_input");
+        assert_eq!(fields_of(&reply), [field], "{channel:?} {item:?}: {}", reply.body);
+        assert!(reply.body.contains(words), "{words}: {}", reply.body);
+    }
+    // Nothing was stored or numbered by the refusals.
+    let queue = send(&router, with_token(get("/api/v1/dossiers"), &reception)).await;
+    assert_eq!(queue.json(), json!([]));
+
+    let d = receive(&router, &reception, &with(Some("postal"), Some(" eb 123456789 vn "))).await;
+    assert_eq!(d["channel"], "postal");
+    assert_eq!(d["code"], FIRST_CODE, "coded like a counter dossier");
+    assert_eq!(d["status"], "accepted");
+    assert!(d["due_at"].is_string(), "{d}");
+    let id = d["id"].as_str().unwrap();
+    let timeline = send(&router, with_token(get(&format!("/api/v1/dossiers/{id}/timeline")), &reception)).await;
+    assert_eq!(timeline.status, StatusCode::OK, "{}", timeline.body);
+    let steps = timeline.json();
+    assert_eq!(steps.as_array().unwrap().len(), 1, "{steps}");
+    assert_eq!(steps[0]["note"], "Số hiệu bưu gửi: EB123456789VN");
+    // The explicit counter channel still works and records no item.
+    let counter = receive(&router, &reception, &with(Some("counter"), None)).await;
+    assert_eq!(counter["channel"], "counter");
+    let id = counter["id"].as_str().unwrap();
+    let timeline = send(&router, with_token(get(&format!("/api/v1/dossiers/{id}/timeline")), &reception)).await;
+    assert_eq!(timeline.json()[0]["note"], Value::Null);
+    // Under one idempotency key, the postal item number is part of the request: the same item replays the
+    // dossier, another item is a different request.
+    let keyed = |item: &str| {
+        with_key(post_json("/api/v1/dossiers", &with(Some("postal"), Some(item)), Some(&reception)), "post-1")
+    };
+    let first = send(&router, keyed("EB000000001VN")).await;
+    assert_eq!(first.status, StatusCode::CREATED, "{}", first.body);
+    let again = send(&router, keyed("EB000000001VN")).await;
+    assert_eq!(again.json()["id"], first.json()["id"], "{}", again.body);
+    assert_problem(&send(&router, keyed("EB000000002VN")).await, 409, "idempotency_key_reused");
+    // It then follows the normal path.
+    let started = act_ok(&router, &reception, &d, "start_processing", None).await;
+    assert_eq!(started["status"], "processing");
+
+    let doc = send(&router, get("/api/openapi.json")).await.json();
+    let schema = &doc["components"]["schemas"]["NewDossierDto"]["properties"];
+    assert!(schema.get("channel").is_some() && schema.get("postal_item").is_some(), "{schema}");
+}

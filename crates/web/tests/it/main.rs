@@ -45,6 +45,7 @@ mod dossier_cases {
         dossier_lifecycle_over_http,
         officer_pages_receive_and_act,
         public_status_lookup_shows_no_personal_data,
+        postal_reception_over_the_api,
     );
 }
 
@@ -63,10 +64,14 @@ mod dossier_work_cases {
 
 mod dossier_forms_cases {
     use super::dossier_forms;
-    motcua_testkit::dual_test!(dossier_forms: forms_are_listed_rendered_and_reproducible);
+    motcua_testkit::dual_test!(dossier_forms:
+        forms_are_listed_rendered_and_reproducible,
+        register_of_a_period_as_pdf,
+    );
 }
 
 mod citizen;
+mod representation;
 
 mod drafts;
 
@@ -109,4 +114,9 @@ mod audit_cases {
 mod totp_cases {
     use super::totp;
     motcua_testkit::dual_test!(totp: enrol_then_log_in_with_a_code);
+}
+
+mod representation_cases {
+    use super::representation;
+    motcua_testkit::dual_test!(representation: a_parent_files_for_a_child_through_the_api_and_pages);
 }

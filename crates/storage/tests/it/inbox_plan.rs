@@ -1,0 +1,39 @@
+//! The inbox's query plan on SQLite: the page's ids come from a covering index of the queue (no table rows read and
+//! sorted), whatever the scope. A plan regression here is what made a restricted officer's inbox slow at 1M dossiers.
+
+use motcua_storage::Backend;
+use motcua_storage::dossiers::{InboxScope, inbox_sql};
+use motcua_testkit::TestDb;
+
+async fn plan(url: &str, sql: &str) -> String {
+    let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+    let rows: Vec<(i64, i64, i64, String)> =
+        sqlx::query_as(sqlx::AssertSqlSafe(format!("EXPLAIN QUERY PLAN {sql}"))).fetch_all(&pool).await.unwrap();
+    pool.close().await;
+    rows.into_iter().map(|r| r.3).collect::<Vec<_>>().join("\n")
+}
+
+#[tokio::test]
+async fn inbox_pages_come_from_covering_indexes() {
+    let t = TestDb::sqlite().await;
+    let units = vec!["u1".to_owned(), "u2".to_owned(), "u3".to_owned()];
+    let cases = [
+        (InboxScope::Units(units.clone()), "COVERING INDEX dossiers_open_unit"),
+        (InboxScope::Units(vec!["u1".into()]), "COVERING INDEX dossiers_open_unit"),
+        (InboxScope::UnitsInStatus(units, vec!["accepted".into()]), "COVERING INDEX dossiers_open_status"),
+        (InboxScope::Assignee("officer".into()), "COVERING INDEX dossiers_open_assignee"),
+    ];
+    for (scope, expected) in cases {
+        let after = Some((chrono::Utc::now(), uuid::Uuid::nil()));
+        for keyset in [None, after] {
+            let plan = plan(&t.url(), &inbox_sql(Backend::Sqlite, &scope, keyset)).await;
+            assert!(
+                plan.contains(expected),
+                "{scope:?} {keyset:?}: expected {expected} in\n{plan}\n{}",
+                inbox_sql(Backend::Sqlite, &scope, keyset)
+            );
+            assert!(!plan.contains("SCAN dossiers"), "{scope:?}: a full scan in\n{plan}");
+        }
+    }
+    t.finish().await;
+}
