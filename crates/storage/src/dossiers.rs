@@ -318,7 +318,7 @@ pub async fn purge_idempotency(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64
 }
 
 /// Which open dossiers an inbox page shows. Every variant is served by a partial index on open dossiers ending in
-/// `(due_at, id)`, which covers the page's selection (crates/storage/tests/it/inbox_plan.rs checks the plan).
+/// `(due_at, id)`, so a page is one index range scan whatever the table's size.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InboxScope {
     /// Assigned to this officer (`dossiers_open_assignee`).
@@ -345,10 +345,6 @@ pub async fn inbox(
     tx.fetch_all(&inbox_statement(scope, due_from, due_before, after, limit)).await
 }
 
-/// An inbox page in two steps in one statement: the inner select finds the page's ids from the queue's covering index
-/// alone (`owner_unit_id|assignee_id[, status], due_at, id`, open rows only), the outer one reads those rows whole.
-/// With several units in scope the database must sort the matching open rows; sorting `(due_at, id)` pairs from the
-/// index is cheap, reading and sorting every open dossier of the units with its form was not.
 fn inbox_statement(
     scope: &InboxScope,
     due_from: Option<DateTime<Utc>>,
@@ -356,37 +352,31 @@ fn inbox_statement(
     after: Option<(DateTime<Utc>, Uuid)>,
     limit: u64,
 ) -> sea_query::SelectStatement {
-    let mut page = Query::select();
-    page.column(Dossiers::Id).from(Dossiers::Table).and_where(Expr::col(Dossiers::ClosedAt).is_null());
+    let mut q = Query::select();
+    q.columns(COLUMNS).from(Dossiers::Table).and_where(Expr::col(Dossiers::ClosedAt).is_null());
     match scope {
         InboxScope::Assignee(officer) => {
-            page.and_where(Expr::col(Dossiers::AssigneeId).eq(officer.as_str()));
+            q.and_where(Expr::col(Dossiers::AssigneeId).eq(officer.as_str()));
         }
         InboxScope::Units(units) => {
-            page.and_where(Expr::col(Dossiers::OwnerUnitId).is_in(units.iter().cloned()));
+            q.and_where(Expr::col(Dossiers::OwnerUnitId).is_in(units.iter().cloned()));
         }
         InboxScope::UnitsInStatus(units, status) => {
-            page.and_where(Expr::col(Dossiers::OwnerUnitId).is_in(units.iter().cloned()))
+            q.and_where(Expr::col(Dossiers::OwnerUnitId).is_in(units.iter().cloned()))
                 .and_where(Expr::col(Dossiers::Status).is_in(status.iter().cloned()));
         }
     }
     if let Some(from) = due_from {
-        page.and_where(Expr::col(Dossiers::DueAt).gte(from));
+        q.and_where(Expr::col(Dossiers::DueAt).gte(from));
     }
     if let Some(before) = due_before {
-        page.and_where(Expr::col(Dossiers::DueAt).lt(before));
+        q.and_where(Expr::col(Dossiers::DueAt).lt(before));
     }
-    after_keyset(&mut page, Dossiers::DueAt, after);
-    page.and_where(Expr::col(Dossiers::DueAt).is_not_null())
+    after_keyset(&mut q, Dossiers::DueAt, after);
+    q.and_where(Expr::col(Dossiers::DueAt).is_not_null())
         .order_by(Dossiers::DueAt, Order::Asc)
         .order_by(Dossiers::Id, Order::Asc)
         .limit(limit);
-    let mut q = Query::select();
-    q.columns(COLUMNS)
-        .from(Dossiers::Table)
-        .and_where(Expr::col(Dossiers::Id).in_subquery(page))
-        .order_by(Dossiers::DueAt, Order::Asc)
-        .order_by(Dossiers::Id, Order::Asc);
     q
 }
 
@@ -440,7 +430,8 @@ pub async fn register(
     tx.fetch_all(&q).await
 }
 
-/// The SQL of an inbox page as the backend runs it, with its values inlined (for `EXPLAIN` in the query-plan test).
+/// The SQL of an inbox page as the backend runs it, with its values inlined (for `EXPLAIN` in the query-plan test,
+/// crates/storage/tests/it/inbox_plan.rs).
 pub fn inbox_sql(backend: crate::Backend, scope: &InboxScope, after: Option<(DateTime<Utc>, Uuid)>) -> String {
     let q = inbox_statement(scope, None, None, after, 50);
     match backend {
