@@ -241,14 +241,7 @@ impl App {
     ) -> Result<Vec<u8>, AppError> {
         let doc = self.dossier_form(&ctx.principal, id, form).await?;
         let url = motcua_pdf::status_url(public_base_url, &doc.code);
-        // Typesetting takes tens to hundreds of milliseconds of CPU: off the async workers.
-        let (doc, pdf) = tokio::task::spawn_blocking(move || {
-            let pdf = motcua_pdf::Renderer::shared().render(&doc, &url);
-            (doc, pdf)
-        })
-        .await
-        .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
-        let pdf = pdf.map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+        let (doc, pdf) = render(doc, url).await?;
         self.keep_form(ctx, id, &doc, &pdf).await;
         Ok(pdf)
     }
@@ -264,10 +257,7 @@ impl App {
     ) -> Result<Vec<u8>, AppError> {
         // Same answers as with the feature for unknown dossiers and forms not yet created.
         self.dossier_form(&ctx.principal, id, form).await?;
-        Err(AppError::detailed(
-            ErrorCode::NotBuilt,
-            "Bản cài đặt này được biên dịch không có chức năng xuất biểu mẫu PDF (tính năng `pdf`).",
-        ))
+        Err(not_built())
     }
 
     /// Stores a generated form with its dossier unless the same bytes are already there. Storing is a copy for the
@@ -309,7 +299,7 @@ impl App {
         from: NaiveDate,
         to: NaiveDate,
     ) -> Result<FormDocument, AppError> {
-        let list = self.dossier_register(principal, unit, from, to, REGISTER_PDF_MAX_ROWS as u64 + 1).await?;
+        let list = self.register_records(principal, unit, from, to, REGISTER_PDF_MAX_ROWS as u64 + 1).await?;
         if list.len() > REGISTER_PDF_MAX_ROWS {
             return Err(invalid(
                 "den",
@@ -327,7 +317,10 @@ impl App {
         };
         let mut procedures: HashMap<(String, i64), Procedure> = HashMap::new();
         let mut rows = Vec::with_capacity(list.len());
-        for d in &list {
+        // One read transaction for every row's timeline.
+        let mut tx = self.db().read().await?;
+        for record in &list {
+            let d = super::view(record)?;
             let key = (d.procedure.clone(), d.procedure_version);
             if !procedures.contains_key(&key) {
                 let stored = self
@@ -335,59 +328,61 @@ impl App {
                     .await?;
                 procedures.insert(key.clone(), stored.procedure.clone());
             }
-            let src = self.register_source(&tree, d, &procedures[&key]).await?;
+            let p = &procedures[&key];
+            let address = address_of(p, record.case_key.as_deref(), &record.form.0, &tree);
+            let timeline = Self::timeline_in(&mut tx, d.id).await?;
+            let src = register_source(&tree, &d, p, address, &timeline);
             let n = u32::try_from(rows.len() + 1).unwrap_or(u32::MAX);
             if let Some(row) = rules::register_row(n, &src) {
                 rows.push(row);
             }
         }
+        tx.commit().await?;
         let set = RuleSet::for_reception(from);
         Ok(rules::register_book(set, &heading_unit, from, to, rows, local(self.now())))
     }
+}
 
-    /// What a register row is made from: the dossier as listed and its events (access was checked by the listing).
-    async fn register_source(&self, tree: &UnitTree, d: &DossierView, p: &Procedure) -> Result<FormSource, AppError> {
-        let mut tx = self.db().read().await?;
-        let timeline = Self::timeline_in(&mut tx, d.id).await?;
-        let record = store::get(&mut tx, d.id).await?;
-        tx.commit().await?;
-        let address = record.and_then(|r| address_of(p, r.case_key.as_deref(), &r.form.0, tree));
-        let events = timeline
-            .iter()
-            .filter_map(|t| {
-                Some(FormEvent {
-                    at: local(t.at),
-                    action: t.action?,
-                    actor_unit: None,
-                    owner_unit: None,
-                    reasons: None,
-                })
-            })
-            .collect();
-        Ok(FormSource {
-            code: d.code.clone().unwrap_or_default(),
-            procedure_name: p.name.clone(),
-            procedure_code: d.procedure.clone(),
-            channel: d.channel,
-            applicant: ApplicantLines {
-                name: d.applicant.full_name.clone(),
-                address,
-                phone: d.applicant.phone.clone(),
-                email: d.applicant.email.clone(),
-            },
-            lookup_pin: String::new(),
-            receiving_unit: label(tree, &d.receiving_unit),
-            competent_unit: label(tree, &d.competent_unit),
-            statutory_time: None,
-            components: vec![],
-            received_at: d.received_at.map(local),
-            due_original: d.due_original.map(local),
-            due_at: d.due_at.map(local),
-            events,
-            control_slip: None,
+/// What a register row is made from: the dossier as listed, its address and its events (access was checked by the
+/// listing).
+fn register_source(
+    tree: &UnitTree,
+    d: &DossierView,
+    p: &Procedure,
+    address: Option<String>,
+    timeline: &[super::TimelineEntry],
+) -> FormSource {
+    let events = timeline
+        .iter()
+        .filter_map(|t| {
+            Some(FormEvent { at: local(t.at), action: t.action?, actor_unit: None, owner_unit: None, reasons: None })
         })
+        .collect();
+    FormSource {
+        code: d.code.clone().unwrap_or_default(),
+        procedure_name: p.name.clone(),
+        procedure_code: d.procedure.clone(),
+        channel: d.channel,
+        applicant: ApplicantLines {
+            name: d.applicant.full_name.clone(),
+            address,
+            phone: d.applicant.phone.clone(),
+            email: d.applicant.email.clone(),
+        },
+        lookup_pin: String::new(),
+        receiving_unit: label(tree, &d.receiving_unit),
+        competent_unit: label(tree, &d.competent_unit),
+        statutory_time: None,
+        components: vec![],
+        received_at: d.received_at.map(local),
+        due_original: d.due_original.map(local),
+        due_at: d.due_at.map(local),
+        events,
+        control_slip: None,
     }
+}
 
+impl App {
     /// The register of a period as a PDF (see [`App::dossier_register_book`]).
     #[cfg(feature = "pdf")]
     pub async fn dossier_register_pdf(
@@ -401,10 +396,7 @@ impl App {
         let doc = self.dossier_register_book(principal, unit, from, to).await?;
         // The register has no QR block; the renderer still wants a URL.
         let url = format!("{}/tra-cuu-ho-so", public_base_url.trim_end_matches('/'));
-        let pdf = tokio::task::spawn_blocking(move || motcua_pdf::Renderer::shared().render(&doc, &url))
-            .await
-            .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
-        pdf.map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))
+        Ok(render(doc, url).await?.1)
     }
 
     /// Without the `pdf` feature: `not_built` (after the same checks of the period and the unit).
@@ -418,11 +410,29 @@ impl App {
         _public_base_url: &str,
     ) -> Result<Vec<u8>, AppError> {
         self.dossier_register_book(principal, unit, from, to).await?;
-        Err(AppError::detailed(
-            ErrorCode::NotBuilt,
-            "Bản cài đặt này được biên dịch không có chức năng xuất biểu mẫu PDF (tính năng `pdf`).",
-        ))
+        Err(not_built())
     }
+}
+
+/// Typesets `doc` (QR code to `url`) off the async workers: it takes tens to hundreds of milliseconds of CPU.
+#[cfg(feature = "pdf")]
+async fn render(doc: FormDocument, url: String) -> Result<(FormDocument, Vec<u8>), AppError> {
+    let (doc, pdf) = tokio::task::spawn_blocking(move || {
+        let pdf = motcua_pdf::Renderer::shared().render(&doc, &url);
+        (doc, pdf)
+    })
+    .await
+    .map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?;
+    Ok((doc, pdf.map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?))
+}
+
+/// The answer of a build without the `pdf` feature.
+#[cfg(not(feature = "pdf"))]
+fn not_built() -> AppError {
+    AppError::detailed(
+        ErrorCode::NotBuilt,
+        "Bản cài đặt này được biên dịch không có chức năng xuất biểu mẫu PDF (tính năng `pdf`).",
+    )
 }
 
 /// "so-theo-doi-ho-so-20261101-20261127.pdf".

@@ -607,6 +607,18 @@ impl App {
         to: NaiveDate,
         limit: u64,
     ) -> Result<Vec<RegisterRow>, AppError> {
+        self.register_records(principal, unit, from, to, limit).await?.iter().map(view).collect()
+    }
+
+    /// The stored rows behind [`App::dossier_register`] (with their forms, which the register's PDF reads).
+    pub(super) async fn register_records(
+        &self,
+        principal: &Principal,
+        unit: Option<&str>,
+        from: NaiveDate,
+        to: NaiveDate,
+        limit: u64,
+    ) -> Result<Vec<DossierRecord>, AppError> {
         if !matches!(principal, Principal::Officer { .. }) {
             return Err(AppError::code(ErrorCode::Forbidden));
         }
@@ -637,7 +649,7 @@ impl App {
             }
         }
         tx.commit().await?;
-        rows.iter().map(view).collect()
+        Ok(rows)
     }
 
     /// Open alerts of the units the officer leads.

@@ -570,14 +570,18 @@ fn day(raw: Option<&str>, default: chrono::NaiveDate, field: &str) -> Result<chr
     }
 }
 
+/// The register's period from the query (`tu`, `den`): from the first of this month to today by default.
+fn register_period(state: &AppState, q: &RegisterQuery) -> Result<(chrono::NaiveDate, chrono::NaiveDate), AppError> {
+    let today = motcua_domain::time::local_date(state.app.now());
+    Ok((day(q.tu.as_deref(), today.with_day(1).unwrap_or(today), "tu")?, day(q.den.as_deref(), today, "den")?))
+}
+
 async fn register_lines(
     state: &AppState,
     caller: &Caller,
     q: &RegisterQuery,
 ) -> Result<(Vec<RegisterLine>, chrono::NaiveDate, chrono::NaiveDate), AppError> {
-    let today = motcua_domain::time::local_date(state.app.now());
-    let from = day(q.tu.as_deref(), today.with_day(1).unwrap_or(today), "tu")?;
-    let to = day(q.den.as_deref(), today, "den")?;
+    let (from, to) = register_period(state, q)?;
     let list = state.app.dossier_register(&caller.ctx().principal, q.don_vi.as_deref(), from, to, 100_000).await?;
     let mut names = Names::new(state, caller);
     let mut rows = Vec::with_capacity(list.len());
@@ -673,9 +677,7 @@ pub async fn register_pdf(
     if caller.officer.is_none() {
         return Ok(Redirect::to("/dang-nhap").into_response());
     }
-    let today = motcua_domain::time::local_date(state.app.now());
-    let from = day(q.tu.as_deref(), today.with_day(1).unwrap_or(today), "tu")?;
-    let to = day(q.den.as_deref(), today, "den")?;
+    let (from, to) = register_period(&state, &q)?;
     let principal = caller.ctx().principal;
     let pdf =
         state.app.dossier_register_pdf(&principal, q.don_vi.as_deref(), from, to, &state.config.public_url).await?;
