@@ -88,6 +88,7 @@ async fn main() {
             full_name: "Nguyễn Thị Dân".into(),
             phone: Some("0905123456".into()),
             email: None,
+            organisation: None,
         },
         form,
         components: p.components.iter().filter(|c| c.mandatory).map(|c| c.key.clone()).collect(),

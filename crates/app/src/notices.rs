@@ -280,7 +280,7 @@ impl App {
 
     /// The notices of the logged-in citizen, newest first (the portal's "thông báo").
     pub async fn notices_for(&self, principal: &Principal) -> Result<Vec<Notice>, AppError> {
-        let Principal::Citizen { id_number } = principal else {
+        let (Principal::Citizen { id_number } | Principal::Organisation { id_number, .. }) = principal else {
             return Err(AppError::code(match principal {
                 Principal::Anonymous => ErrorCode::Unauthenticated,
                 _ => ErrorCode::Forbidden,

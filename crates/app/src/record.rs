@@ -56,7 +56,10 @@ pub async fn event(
         Principal::Anonymous => ("anonymous", None, None),
         Principal::Officer { id, unit, .. } => ("officer", Some(id.to_string()), Some(unit.to_string())),
         Principal::Citizen { id_number } => ("citizen", Some(id_number.clone()), None),
-        Principal::Organisation { tax_code } => ("organisation", Some(tax_code.clone()), None),
+        // The organisation and the person who acted for it, both kept: the audit trail names a person.
+        Principal::Organisation { tax_code, id_number } => {
+            ("organisation", Some(format!("{tax_code}:{id_number}")), None)
+        }
         Principal::System => ("system", None, None),
     };
     let province =

@@ -1,6 +1,7 @@
 //! Retention (Personal Data Protection Law 2025): personal data held outside dossiers is removed once it has served
 //! its purpose. The purge removes citizens' online drafts not saved for a while, sessions and logins under way some
-//! days after they expired, and expired document share links. It never touches dossiers, their documents and
+//! days after they expired, expired document share links, and the profiles of citizens who have not logged in for
+//! a long time (`citizens`: name, birth date, level of the last login). It never touches dossiers, their documents and
 //! notices, events, the lookup log or the audit trail: those are archive records with their own legal periods.
 //!
 //! Each run — from the sweeper when due, or `motcua retention purge` — is one transaction that writes exactly one
@@ -29,6 +30,8 @@ pub struct RetentionPolicy {
     pub expired_sessions: Duration,
     /// Document share links are removed this long after they expired.
     pub expired_share_links: Duration,
+    /// Citizen profiles (`citizens`) whose last login is older than this, and that hold no session, are removed.
+    pub citizen_profiles: Duration,
     /// How often the sweeper runs the purge; none: only by command.
     pub every: Option<Duration>,
 }
@@ -39,10 +42,14 @@ impl Default for RetentionPolicy {
             drafts: Duration::days(30),
             expired_sessions: Duration::days(7),
             expired_share_links: Duration::days(30),
+            citizen_profiles: Duration::days(DEFAULT_CITIZEN_PROFILES_DAYS),
             every: Some(Duration::hours(24)),
         }
     }
 }
+
+/// The default of `[retention] citizen_profiles_days`: two years without a login (docs/identity.md, "Retention").
+pub const DEFAULT_CITIZEN_PROFILES_DAYS: i64 = 730;
 
 /// What one category lost.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -70,6 +77,8 @@ pub struct PurgeReport {
     pub citizen_logins: Purged,
     /// Document share links.
     pub share_links: Purged,
+    /// Profiles of citizens who last logged in before the cut-off.
+    pub citizen_profiles: Purged,
 }
 
 impl PurgeReport {
@@ -82,6 +91,7 @@ impl PurgeReport {
             self.citizen_sessions,
             self.citizen_logins,
             self.share_links,
+            self.citizen_profiles,
         ]
         .iter()
         .map(|p| p.removed)
@@ -95,6 +105,7 @@ impl App {
         let now = self.now();
         let (drafts_cut, sessions_cut, shares_cut) =
             (now - policy.drafts, now - policy.expired_sessions, now - policy.expired_share_links);
+        let profiles_cut = now - policy.citizen_profiles;
         let tree = self.tree();
         let mut tx = self.db().begin_write().await?;
         let purged = |removed, cutoff| Purged { removed, cutoff };
@@ -112,6 +123,8 @@ impl App {
             ),
             citizen_logins: purged(citizens::delete_logins_expired_before(&mut tx, sessions_cut).await?, sessions_cut),
             share_links: purged(documents::purge_shares(&mut tx, shares_cut).await?, shares_cut),
+            // After the sessions: a profile that still holds a session (live, or expired within the grace) stays.
+            citizen_profiles: purged(citizens::delete_inactive_before(&mut tx, profiles_cut).await?, profiles_cut),
         };
         let mut payload =
             serde_json::to_value(report).map_err(|e| AppError::detailed(crate::ErrorCode::Internal, e.to_string()))?;
@@ -124,6 +137,7 @@ impl App {
                     "drafts": policy.drafts.num_days(),
                     "expired_sessions": policy.expired_sessions.num_days(),
                     "expired_share_links": policy.expired_share_links.num_days(),
+                    "citizen_profiles": policy.citizen_profiles.num_days(),
                 }),
             );
         }

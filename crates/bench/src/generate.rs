@@ -14,8 +14,11 @@
 //! - Codes continue each agency's daily sequence (the stored `dossier_sequences` rows are read first and raised in
 //!   the same transaction as the dossiers), so later live receptions never collide.
 //!
-//! Rows are written in large transactions of multi-row statements (`motcua_storage::bulk`), on a task of their
-//! own so that generation and writing overlap on two cores.
+//! Streaming: dossiers are generated and written in batches of `--batch` (one transaction each: multi-row
+//! `INSERT`s on SQLite, `COPY` on PostgreSQL, `motcua_storage::bulk`), on a task of their own so that generation
+//! and writing overlap on two cores; at most two batches wait for the writer. Only what later batches need is kept
+//! between them: each agency's daily sequence (units × days) and the counts by status, so memory does not grow
+//! with the number of dossiers. JSON that many rows share (a procedure's form, an applicant) is serialised once.
 
 use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
@@ -35,13 +38,13 @@ use motcua_domain::deadline::{Deadline, Duration as Statutory, Mode};
 use motcua_domain::dossier::{Action, DossierCode, SequenceWidth, Status};
 use motcua_domain::unit::{AgencyCode, UnitId, UnitKind};
 use motcua_reference::registry::Population;
-use motcua_storage::bulk::{self, SequenceRow};
+use motcua_storage::bulk::{self, DossierRow, EventRow, IndexDefinition, SequenceRow, Shared};
 use motcua_storage::citizens::{self, CitizenRecord, CitizenSessionRecord};
-use motcua_storage::dossiers::DossierRecord;
-use motcua_storage::events::EventRecord;
+use motcua_storage::events::{self, EventRecord};
 use motcua_storage::{Db, Json};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
+use serde::Serialize;
 use serde_json::json;
 use uuid::Uuid;
 
@@ -107,16 +110,20 @@ pub struct Report {
     pub officers_created: usize,
     /// Dossiers by status.
     pub by_status: BTreeMap<&'static str, u64>,
-    /// Wall time of the dossier loading.
+    /// Wall time of the dossier loading, indexes included.
     pub elapsed: Duration,
+    /// Wall time until every row was committed (the rest of `elapsed` built the deferred indexes).
+    pub loaded: Duration,
 }
 
 /// A procedure as the generator uses it.
 struct Drawable {
-    code: String,
+    code: Shared,
     version: i64,
-    form: serde_json::Value,
-    components: serde_json::Value,
+    /// The sample form values, serialised.
+    form: Shared,
+    /// The mandatory components' keys, serialised.
+    components: Shared,
     duration: Statutory,
     mode: Option<Mode>,
 }
@@ -124,13 +131,20 @@ struct Drawable {
 /// A receiving commune.
 struct Commune {
     id: String,
-    province: String,
+    unit: Shared,
+    province: Shared,
     agency: AgencyCode,
+}
+
+/// An applicant: the citizen's JSON as a dossier stores it, and the ID number (the actor of their own steps).
+struct Applicant {
+    json: Shared,
+    id_number: String,
 }
 
 /// Fills the database behind `app` (units and catalogue loaded, e.g. by `motcua demo --no-serve`); `progress` is
 /// called after each committed batch with the dossiers written so far.
-pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(u64, u64)) -> anyhow::Result<Report> {
+pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(Progress)) -> anyhow::Result<Report> {
     let communes = prepare_communes(app, spec).await?;
     let officers_created = create_officers(app, &communes, spec.officers).await?;
     create_citizen_sessions(app, spec).await?;
@@ -139,6 +153,8 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(u64, u64)
     let commune_weights = cumulative(communes.len(), 0.5);
 
     let db = app.db().clone();
+    // A fresh load interrupted before its indexes were rebuilt: rebuild them first.
+    restore_indexes(app, None).await?;
     let (existing, stored) = {
         let mut tx = db.read().await?;
         let existing = bulk::count_dossiers(&mut tx).await?;
@@ -151,11 +167,13 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(u64, u64)
     // A second run on the same database draws other ids and applicants.
     let mut rng = StdRng::seed_from_u64(spec.seed ^ (existing as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
     let population = Population::new(spec.seed, spec.dossiers.clamp(1, 200_000));
-    let applicants: Vec<serde_json::Value> = (0..population.len())
+    let applicants: Vec<Applicant> = (0..population.len())
         .filter_map(|i| population.person(i))
         .map(|c| {
             let phone = c.phone.clone().unwrap_or_else(|| format!("09{:08}", c.index % 100_000_000));
-            json!({ "id_number": c.id_number.as_str(), "full_name": c.full_name(), "phone": phone, "email": null })
+            let value =
+                json!({ "id_number": c.id_number.as_str(), "full_name": c.full_name(), "phone": phone, "email": null });
+            Applicant { json: value.to_string().into(), id_number: c.id_number.as_str().to_owned() }
         })
         .collect();
     if applicants.is_empty() {
@@ -174,15 +192,18 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(u64, u64)
     }
 
     let started = Instant::now();
+    // Into empty tables, the rows first and the secondary indexes after them (one sorted pass each).
+    let deferred = if existing == 0 { defer_indexes(app).await? } else { Vec::new() };
     let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
     let writer = tokio::spawn(async move {
         let mut written = (0u64, 0u64);
-        while let Some(batch) = receiver.recv().await {
-            write_batch(&db, &batch).await?;
+        while let Some(mut batch) = receiver.recv().await {
             written.0 += batch.dossiers.len() as u64;
             written.1 += batch.events.len() as u64;
-            if let Some(done) = batch.done {
-                let _ = done.send(written.0);
+            let done = batch.done.take();
+            write_batch(&db, batch).await?;
+            if let Some(done) = done {
+                let _ = done.send(written);
             }
         }
         Ok::<_, anyhow::Error>(written)
@@ -230,45 +251,145 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(u64, u64)
     }
     drop(sender);
     let (dossiers, events) = writer.await.context("writer task")??;
-    progress(dossiers, total);
+    progress(Progress { dossiers, events, total, indexing: !deferred.is_empty() });
+    report.loaded = started.elapsed();
+    if !deferred.is_empty() {
+        restore_indexes(app, Some(deferred)).await?;
+    }
     report.dossiers = dossiers;
     report.events = events;
     report.elapsed = started.elapsed();
     Ok(report)
 }
 
+/// The subject of the events that record a deferred index build (`database` / `bulk-load`).
+const BULK_SUBJECT: (&str, &str) = ("database", "bulk-load");
+
+/// Drops the secondary indexes of `dossiers` and `events`, and records their definitions in an event of the same
+/// transaction (`bulk.indexes_deferred`): whatever interrupts the load, the next run of the generator finds them
+/// there and builds them ([`restore_indexes`]).
+async fn defer_indexes(app: &App) -> anyhow::Result<Vec<IndexDefinition>> {
+    let mut tx = app.db().begin_write().await?;
+    let indexes = bulk::secondary_indexes(&mut tx).await?;
+    if indexes.is_empty() {
+        tx.rollback().await?;
+        return Ok(indexes);
+    }
+    let listed: Vec<serde_json::Value> = indexes.iter().map(|i| json!({ "name": i.name, "sql": i.sql })).collect();
+    events::append(&mut tx, &bulk_event(app, "bulk.indexes_deferred", json!({ "indexes": listed }))).await?;
+    bulk::drop_indexes(&mut tx, &indexes).await?;
+    tx.commit().await?;
+    Ok(indexes)
+}
+
+/// Builds the indexes a load deferred — `deferred`, or those of the last `bulk-load` event if it is a
+/// `bulk.indexes_deferred` (an interrupted load) — and records `bulk.indexes_restored` in the same transaction.
+/// After a load the definitions are known: looking the event up without `events_subject` would read every event.
+async fn restore_indexes(app: &App, deferred: Option<Vec<IndexDefinition>>) -> anyhow::Result<()> {
+    let mut tx = app.db().begin_write().await?;
+    let indexes = match deferred {
+        Some(indexes) => indexes,
+        None => match recorded_deferral(&mut tx).await? {
+            Some(indexes) => indexes,
+            None => {
+                tx.rollback().await?;
+                return Ok(());
+            }
+        },
+    };
+    tx.rollback().await?;
+    // One transaction per index: the write-ahead log holds one index at a time (all of them at 10M dossiers made a
+    // 9 GB SQLite WAL), and an interruption keeps those already built.
+    for index in &indexes {
+        let mut tx = app.db().begin_write().await?;
+        bulk::create_indexes(&mut tx, std::slice::from_ref(index)).await?;
+        tx.commit().await?;
+    }
+    let mut tx = app.db().begin_write().await?;
+    let names: Vec<&str> = indexes.iter().map(|i| i.name.as_str()).collect();
+    events::append(&mut tx, &bulk_event(app, "bulk.indexes_restored", json!({ "indexes": names }))).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The indexes of the last `bulk-load` event if it is a `bulk.indexes_deferred`.
+async fn recorded_deferral(tx: &mut motcua_storage::Tx) -> anyhow::Result<Option<Vec<IndexDefinition>>> {
+    let recorded = events::of_subject(tx, BULK_SUBJECT.0, BULK_SUBJECT.1).await?;
+    let Some(last) = recorded.last().filter(|e| e.action == "bulk.indexes_deferred") else {
+        return Ok(None);
+    };
+    let indexes: Vec<IndexDefinition> = last.payload.0["indexes"]
+        .as_array()
+        .context("bulk.indexes_deferred without its indexes")?
+        .iter()
+        .map(|i| {
+            Ok(IndexDefinition {
+                name: i["name"].as_str().context("an index without a name")?.to_owned(),
+                sql: i["sql"].as_str().context("an index without its definition")?.to_owned(),
+            })
+        })
+        .collect::<anyhow::Result<_>>()?;
+    Ok(Some(indexes))
+}
+
+fn bulk_event(app: &App, action: &str, payload: serde_json::Value) -> EventRecord {
+    EventRecord {
+        province_id: "vn".into(),
+        id: Uuid::now_v7(),
+        occurred_at: motcua_domain::time::storable(app.now()),
+        subject_type: BULK_SUBJECT.0.into(),
+        subject_id: BULK_SUBJECT.1.into(),
+        action: action.into(),
+        unit_id: None,
+        actor_kind: "system".into(),
+        actor_id: Some("motcua generate".into()),
+        actor_unit_id: None,
+        request_id: None,
+        payload: Json(payload),
+    }
+}
+
+/// How far the load is: committed dossiers and events, and the dossiers asked for.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// Dossiers committed.
+    pub dossiers: u64,
+    /// Events committed.
+    pub events: u64,
+    /// Dossiers asked for.
+    pub total: u64,
+    /// Every row is in; the secondary indexes are being built.
+    pub indexing: bool,
+}
+
 /// Reports the batches committed so far without waiting for the others.
-fn report_progress(
-    acks: &mut Vec<tokio::sync::oneshot::Receiver<u64>>,
-    total: u64,
-    progress: &mut impl FnMut(u64, u64),
-) {
-    let mut latest = None;
+fn report_progress(acks: &mut Vec<Ack>, total: u64, progress: &mut impl FnMut(Progress)) {
+    let mut latest: Option<(u64, u64)> = None;
     acks.retain_mut(|ack| match ack.try_recv() {
         Ok(done) => {
-            latest = Some(latest.map_or(done, |l: u64| l.max(done)));
+            latest = Some(latest.map_or(done, |l| l.max(done)));
             false
         }
         Err(tokio::sync::oneshot::error::TryRecvError::Empty) => true,
         Err(tokio::sync::oneshot::error::TryRecvError::Closed) => false,
     });
-    if let Some(done) = latest {
-        progress(done, total);
+    if let Some((dossiers, events)) = latest {
+        progress(Progress { dossiers, events, total, indexing: false });
     }
 }
 
+/// Dossiers and events committed once a batch is.
+type Ack = tokio::sync::oneshot::Receiver<(u64, u64)>;
+
 #[derive(Default)]
 struct Batch {
-    dossiers: Vec<DossierRecord>,
-    events: Vec<EventRecord>,
+    dossiers: Vec<DossierRow>,
+    events: Vec<EventRow>,
     sequences: HashMap<(String, NaiveDate), i64>,
-    done: Option<tokio::sync::oneshot::Sender<u64>>,
+    done: Option<tokio::sync::oneshot::Sender<(u64, u64)>>,
 }
 
-async fn send(
-    sender: &tokio::sync::mpsc::Sender<Batch>,
-    batch: &mut Batch,
-) -> anyhow::Result<tokio::sync::oneshot::Receiver<u64>> {
+async fn send(sender: &tokio::sync::mpsc::Sender<Batch>, batch: &mut Batch) -> anyhow::Result<Ack> {
     let (done, ack) = tokio::sync::oneshot::channel();
     let mut full = std::mem::take(batch);
     full.done = Some(done);
@@ -276,19 +397,20 @@ async fn send(
     Ok(ack)
 }
 
+/// The SQLite page cache of the writing connection (MiB): the indexes' insertion points of a large load stay in
+/// memory. Bounded, whatever the number of dossiers.
+const SQLITE_CACHE_MIB: u32 = 256;
+
 /// One transaction: the dossiers, their events, and the daily sequences raised past their codes.
-async fn write_batch(db: &Db, batch: &Batch) -> anyhow::Result<()> {
+async fn write_batch(db: &Db, batch: Batch) -> anyhow::Result<()> {
     let mut tx = db.begin_write().await?;
-    bulk::insert_dossiers(&mut tx, &batch.dossiers).await?;
-    bulk::insert_events(&mut tx, &batch.events).await?;
+    bulk::tune_for_load(&mut tx, SQLITE_CACHE_MIB).await?;
+    bulk::insert_dossiers(&mut tx, batch.dossiers).await?;
+    bulk::insert_events(&mut tx, batch.events).await?;
     let mut rows: Vec<SequenceRow> = batch
         .sequences
-        .iter()
-        .map(|((agency_code, day), last_value)| SequenceRow {
-            agency_code: agency_code.clone(),
-            day: *day,
-            last_value: *last_value,
-        })
+        .into_iter()
+        .map(|((agency_code, day), last_value)| SequenceRow { agency_code, day, last_value })
         .collect();
     // A fixed order: concurrent writers of the same rows lock them in the same order.
     rows.sort_by(|a, b| (&a.agency_code, a.day).cmp(&(&b.agency_code, b.day)));
@@ -361,7 +483,8 @@ async fn prepare_communes(app: &App, spec: &Spec) -> anyhow::Result<Vec<Commune>
         .map(|u| {
             Ok(Commune {
                 id: u.id.to_string(),
-                province: tree.province_of(&u.id).map_or_else(|| "vn".to_owned(), |p| p.id.to_string()),
+                unit: u.id.as_str().into(),
+                province: tree.province_of(&u.id).map_or_else(|| "vn".to_owned(), |p| p.id.to_string()).into(),
                 agency: motcua_app::dossiers::agency_code_of(&tree, &u.id)?,
             })
         })
@@ -426,6 +549,8 @@ async fn create_citizen_sessions(app: &App, spec: &Spec) -> anyhow::Result<()> {
                 expires_at: now + TimeDelta::days(30),
                 client_ip: None,
                 user_agent: Some("motcua bench".into()),
+                org_tax_code: None,
+                org_name: None,
             },
         )
         .await?;
@@ -458,12 +583,14 @@ async fn drawable_procedures(app: &App, sample_commune: &Commune) -> anyhow::Res
             motcua_app::demo::sample_form_values(f, "048203000001", &sample_commune.province, &sample_commune.id)
         });
         out.push(Drawable {
-            code: code.clone(),
+            code: code.as_str().into(),
             version: stored.version,
-            form: json!(form),
+            form: json!(form).to_string().into(),
             components: json!(
                 p.components_for(None).filter(|c| c.mandatory).map(|c| c.key.clone()).collect::<Vec<_>>()
-            ),
+            )
+            .to_string()
+            .into(),
             duration,
             mode: p.time.as_ref().and_then(|t| t.mode),
         });
@@ -614,7 +741,7 @@ impl Story {
         batch: &mut Batch,
         commune: &Commune,
         p: &Drawable,
-        applicant: &serde_json::Value,
+        applicant: &Applicant,
         code: String,
     ) {
         let id = uuid_at(rng, self.submitted);
@@ -628,23 +755,61 @@ impl Story {
         } else {
             None
         };
-        let record = DossierRecord {
+        let subject = id.to_string();
+        for (version, (at, from, action, to)) in self.steps.iter().enumerate() {
+            let by_applicant = matches!(action, Action::Submit | Action::Supplement | Action::Withdraw);
+            let reasons = match action {
+                Action::RefuseReception => Some("Hồ sơ không thuộc thẩm quyền giải quyết của đơn vị."),
+                Action::RequestSupplement => Some("Bổ sung bản sao giấy tờ chứng minh nơi cư trú."),
+                Action::StopAfterReview => Some("Không đủ điều kiện theo quy định."),
+                Action::Withdraw => Some("Người nộp xin rút hồ sơ."),
+                Action::Apologise => Some("Xin lỗi vì giải quyết quá hạn; hẹn lại ngày trả kết quả."),
+                _ => None,
+            };
+            let payload = Payload {
+                action: action.as_str(),
+                code: &code,
+                due_at,
+                from: from.as_str(),
+                generated: true,
+                owner_unit: &commune.id,
+                reasons,
+                to: to.as_str(),
+                version: version + 1,
+            };
+            batch.events.push(EventRow {
+                province_id: commune.province.clone(),
+                id: uuid_at(rng, *at),
+                occurred_at: *at,
+                subject_type: "dossier".into(),
+                subject_id: subject.clone(),
+                action: "dossier.changed".into(),
+                unit_id: Some(commune.unit.clone()),
+                actor_kind: if by_applicant { "citizen" } else { "officer" }.into(),
+                actor_id: by_applicant.then(|| applicant.id_number.clone()),
+                actor_unit_id: (!by_applicant).then(|| commune.unit.clone()),
+                request_id: None,
+                payload: serde_json::to_string(&payload).expect("the payload serialises"),
+            });
+        }
+        batch.dossiers.push(DossierRow {
             id,
             province_id: commune.province.clone(),
-            code: Some(code.clone()),
+            code: Some(code),
             procedure_code: p.code.clone(),
             procedure_version: p.version,
             case_key: None,
             channel: self.channel.as_str().into(),
-            receiving_unit_id: commune.id.clone(),
-            competent_unit_id: commune.id.clone(),
-            owner_unit_id: commune.id.clone(),
+            receiving_unit_id: commune.unit.clone(),
+            competent_unit_id: commune.unit.clone(),
+            owner_unit_id: commune.unit.clone(),
             status: self.status.as_str().into(),
-            applicant: Json(applicant.clone()),
+            applicant: applicant.json.clone(),
             lookup_pin: format!("{:06}", rng.random_range(0..1_000_000u32)),
-            form: Json(p.form.clone()),
-            components: Json(p.components.clone()),
-            deadline: deadline.map(|d| Json(serde_json::to_value(d).expect("deadline serialises"))),
+            form: p.form.clone(),
+            components: p.components.clone(),
+            // Through a JSON value, like the use cases: the same text (keys in order) as a live reception's.
+            deadline: deadline.map(|d| serde_json::to_value(d).expect("deadline serialises").to_string()),
             due_at,
             supplement_requests: self.supplements,
             apologised: self.apologised,
@@ -656,45 +821,23 @@ impl Story {
             step_index: None,
             step_due_at: None,
             closed_at: closed.then_some(updated),
-        };
-        let citizen = applicant.get("id_number").and_then(|v| v.as_str()).map(str::to_owned);
-        for (version, (at, from, action, to)) in self.steps.iter().enumerate() {
-            let by_applicant = matches!(action, Action::Submit | Action::Supplement | Action::Withdraw);
-            let reasons = match action {
-                Action::RefuseReception => Some("Hồ sơ không thuộc thẩm quyền giải quyết của đơn vị."),
-                Action::RequestSupplement => Some("Bổ sung bản sao giấy tờ chứng minh nơi cư trú."),
-                Action::StopAfterReview => Some("Không đủ điều kiện theo quy định."),
-                Action::Withdraw => Some("Người nộp xin rút hồ sơ."),
-                Action::Apologise => Some("Xin lỗi vì giải quyết quá hạn; hẹn lại ngày trả kết quả."),
-                _ => None,
-            };
-            batch.events.push(EventRecord {
-                province_id: commune.province.clone(),
-                id: uuid_at(rng, *at),
-                occurred_at: *at,
-                subject_type: "dossier".into(),
-                subject_id: id.to_string(),
-                action: "dossier.changed".into(),
-                unit_id: Some(commune.id.clone()),
-                actor_kind: if by_applicant { "citizen" } else { "officer" }.into(),
-                actor_id: if by_applicant { citizen.clone() } else { None },
-                actor_unit_id: (!by_applicant).then(|| commune.id.clone()),
-                request_id: None,
-                payload: Json(json!({
-                    "code": code,
-                    "from": from.as_str(),
-                    "to": to.as_str(),
-                    "action": action.as_str(),
-                    "reasons": reasons,
-                    "version": version + 1,
-                    "due_at": due_at,
-                    "owner_unit": commune.id,
-                    "generated": true,
-                })),
-            });
-        }
-        batch.dossiers.push(record);
+        });
     }
+}
+
+/// An event's payload as the use cases write it (`dossier.changed`), plus `"generated": true`. The fields are in
+/// alphabetical order: the same text as the `serde_json::Value` the use cases build, without building one.
+#[derive(Serialize)]
+struct Payload<'a> {
+    action: &'a str,
+    code: &'a str,
+    due_at: Option<DateTime<Utc>>,
+    from: &'a str,
+    generated: bool,
+    owner_unit: &'a str,
+    reasons: Option<&'a str>,
+    to: &'a str,
+    version: usize,
 }
 
 /// A UUIDv7 of the instant `at` with random bits from the seeded generator (ordered by time, reproducible).

@@ -118,13 +118,39 @@ pub enum Principal {
         /// The 12-digit personal ID number.
         id_number: String,
     },
-    /// An organisation, by tax code.
+    /// An organisation, by tax code, through the person logged in for it (its legal representative or a person it
+    /// authorised in its electronic-identification account, NĐ 69/2024): the organisation owns what is done, the
+    /// person is who did it.
     Organisation {
         /// Tax code.
         tax_code: String,
+        /// The 12-digit personal ID number of the person acting for it.
+        id_number: String,
     },
     /// motcua itself: jobs, the sweeper, command-line imports.
     System,
+}
+
+impl Principal {
+    /// A stable key naming who acted (idempotency keys, `created_by`): `officer:<uuid>`, `citizen:<id>`,
+    /// `organisation:<tax code>:<id of the person acting>`, `system`, `anonymous`.
+    pub fn key(&self) -> String {
+        match self {
+            Self::Officer { id, .. } => format!("officer:{id}"),
+            Self::Citizen { id_number } => format!("citizen:{id_number}"),
+            Self::Organisation { tax_code, id_number } => format!("organisation:{tax_code}:{id_number}"),
+            Self::System => "system".into(),
+            Self::Anonymous => "anonymous".into(),
+        }
+    }
+
+    /// The personal ID number of the natural person acting: a citizen, or the person logged in for an organisation.
+    pub fn person(&self) -> Option<&str> {
+        match self {
+            Self::Citizen { id_number } | Self::Organisation { id_number, .. } => Some(id_number),
+            _ => None,
+        }
+    }
 }
 
 /// What is being attempted, on records that belong to a unit.

@@ -273,15 +273,11 @@ impl Owner {
         IdNumber::parse(raw).map(|id| Self::Person(id.as_str().to_owned())).map_err(|_| OwnerError::Format)
     }
 
-    /// An organisation by tax code: 10 digits, or 10 digits, `-` and a 3-digit branch number.
+    /// An organisation by tax code (checked, [`crate::representation::TaxCode`]).
     pub fn organisation(raw: &str) -> Result<Self, OwnerError> {
-        let raw = raw.trim();
-        let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
-        let ok = match raw.split_once('-') {
-            None => digits(raw, 10),
-            Some((head, branch)) => digits(head, 10) && digits(branch, 3),
-        };
-        if ok { Ok(Self::Organisation(raw.to_owned())) } else { Err(OwnerError::Format) }
+        crate::representation::TaxCode::parse(raw)
+            .map(|code| Self::Organisation(code.as_str().to_owned()))
+            .map_err(|_| OwnerError::Format)
     }
 
     /// `person` or `organisation` (stored).
@@ -482,10 +478,11 @@ mod tests {
     fn owners_are_checked() {
         assert_eq!(Owner::person("048 1 95 012345").unwrap().id(), "048195012345");
         assert!(Owner::person("12345").is_err());
-        assert_eq!(Owner::organisation("0401234567").unwrap().kind(), "organisation");
-        assert!(Owner::organisation("0401234567-001").is_ok());
+        assert_eq!(Owner::organisation("0401234566").unwrap().kind(), "organisation");
+        assert!(Owner::organisation("0401234566-001").is_ok());
+        assert!(Owner::organisation("0401234567").is_err(), "wrong check digit");
         assert!(Owner::organisation("040123456").is_err());
-        assert!(Owner::organisation("0401234567-01").is_err());
+        assert!(Owner::organisation("0401234566-01").is_err());
         let o = Owner::person("048195012345").unwrap();
         assert_eq!(Owner::from_stored(o.kind(), o.id()), Some(o));
     }

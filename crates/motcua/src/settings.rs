@@ -52,6 +52,10 @@ pub struct RetentionSettings {
     /// Days document share links are kept after they expired. `MOTCUA_RETENTION__EXPIRED_SHARE_LINKS_DAYS`,
     /// default 30.
     pub expired_share_links_days: i64,
+    /// Days without a login after which a citizen's profile (name, birth date, level of the last login) is removed;
+    /// dossiers keep their own copy of the applicant. `MOTCUA_RETENTION__CITIZEN_PROFILES_DAYS`, default 730 (two
+    /// years); at least 30, so that it never comes near a live session or the session grace.
+    pub citizen_profiles_days: i64,
     /// Hours between purges run by the sweeper; 0: only `motcua retention purge`.
     /// `MOTCUA_RETENTION__INTERVAL_HOURS`, default 24.
     pub interval_hours: i64,
@@ -64,6 +68,7 @@ impl RetentionSettings {
             drafts: chrono::Duration::days(self.drafts_days),
             expired_sessions: chrono::Duration::days(self.expired_sessions_days),
             expired_share_links: chrono::Duration::days(self.expired_share_links_days),
+            citizen_profiles: chrono::Duration::days(self.citizen_profiles_days),
             every: (self.interval_hours > 0).then(|| chrono::Duration::hours(self.interval_hours)),
         }
     }
@@ -473,6 +478,7 @@ from = "Một cửa <motcua@localhost>"
 drafts_days = 30
 expired_sessions_days = 7
 expired_share_links_days = 30
+citizen_profiles_days = 730
 interval_hours = 24
 "#;
 
@@ -576,6 +582,9 @@ impl Settings {
                 "retention: drafts_days must be at least 1; expired_sessions_days, expired_share_links_days and \
                  interval_hours must not be negative"
             );
+        }
+        if r.citizen_profiles_days < 30 {
+            bail!("retention: citizen_profiles_days must be at least 30 (days without a login)");
         }
         if self.server.request_timeout_secs == 0 || self.server.body_limit_bytes < 1024 {
             bail!("server: request_timeout_secs must be at least 1 and body_limit_bytes at least 1024");
@@ -688,6 +697,10 @@ mod tests {
         assert_eq!(policy.drafts, chrono::Duration::days(30));
         assert_eq!(policy.expired_sessions, chrono::Duration::days(7));
         assert_eq!(policy.every, Some(chrono::Duration::hours(24)));
+        assert_eq!(policy.citizen_profiles, chrono::Duration::days(730));
+        s.retention.citizen_profiles_days = 29;
+        assert!(format!("{:#}", s.validate().unwrap_err()).contains("citizen_profiles_days"));
+        s.retention.citizen_profiles_days = 30;
         s.retention.interval_hours = 0;
         assert_eq!(s.retention.policy().every, None);
         s.retention.drafts_days = 0;

@@ -5,6 +5,9 @@
 //! as it talks to a production provider. Claims (see docs/identity.md): `sub` (an opaque pairwise identifier),
 //! `personal_id` (the 12-digit personal identification number), `name`, `birthdate` (`YYYY-MM-DD`), `acr`
 //! (`vneid:L1` or `vneid:L2`, the assurance level), plus `iss`, `aud`, `exp`, `iat`, `auth_time`, `nonce`.
+//! An organisation's account (tài khoản định danh điện tử của tổ chức, NĐ 69/2024) is used by a person — its legal
+//! representative or someone it authorised — and adds `org_tax_code` (mã số thuế) and `org_name`; the personal
+//! claims then name the person acting for it.
 //!
 //! The login page lists the configured citizens; picking one is the whole "authentication". A user may carry a
 //! [`Fault`] so that tests (never the demo) can obtain a forged, expired or wrongly bound token over real HTTP.
@@ -33,6 +36,10 @@ pub const ACR_L1: &str = "vneid:L1";
 pub const ACR_L2: &str = "vneid:L2";
 /// The claim carrying the personal identification number.
 pub const PERSONAL_ID_CLAIM: &str = "personal_id";
+/// The claim carrying an organisation account's tax code.
+pub const ORG_TAX_CODE_CLAIM: &str = "org_tax_code";
+/// The claim carrying an organisation account's name.
+pub const ORG_NAME_CLAIM: &str = "org_name";
 
 /// A deliberate defect in the ID token issued for a user, for failure tests over real HTTP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,12 +67,54 @@ pub struct IdpUser {
     pub level2: bool,
     /// A defect to put in this user's ID tokens (tests only).
     pub fault: Option<Fault>,
+    /// The organisation this account acts for; `None` for a personal account.
+    pub organisation: Option<IdpOrganisation>,
+}
+
+/// The organisation of an organisation account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdpOrganisation {
+    /// Tax code (mã số thuế), as the provider holds it.
+    pub tax_code: String,
+    /// Registered name.
+    pub name: String,
 }
 
 impl IdpUser {
-    /// A well-behaved user.
+    /// A well-behaved personal account.
     pub fn new(personal_id: &str, full_name: &str, birth_date: NaiveDate, level2: bool) -> Self {
-        Self { personal_id: personal_id.into(), full_name: full_name.into(), birth_date, level2, fault: None }
+        Self {
+            personal_id: personal_id.into(),
+            full_name: full_name.into(),
+            birth_date,
+            level2,
+            fault: None,
+            organisation: None,
+        }
+    }
+
+    /// The same person using the account of the organisation `tax_code` / `name`.
+    pub fn for_organisation(mut self, tax_code: &str, name: &str) -> Self {
+        self.organisation = Some(IdpOrganisation { tax_code: tax_code.into(), name: name.into() });
+        self
+    }
+
+    /// One line for the console: ID number, name, level, and the organisation of an organisation account.
+    pub fn describe(&self) -> String {
+        let level = if self.level2 { 2 } else { 1 };
+        let person = format!("{} {:<28} mức độ {level}", self.personal_id, self.full_name);
+        match &self.organisation {
+            Some(o) => format!("{person} — tài khoản tổ chức: {} (MST {})", o.name, o.tax_code),
+            None => person,
+        }
+    }
+
+    /// What the login page submits: the ID number, or `tax code/ID number` for an organisation account.
+    fn account(&self) -> String {
+        match &self.organisation {
+            Some(o) => format!("{}/{}", o.tax_code, self.personal_id),
+            None => self.personal_id.clone(),
+        }
     }
 
     fn acr(&self) -> &'static str {
@@ -78,14 +127,22 @@ pub const DEMO_CLIENT_ID: &str = "motcua-demo";
 /// Its secret (a demo, not a secret).
 pub const DEMO_CLIENT_SECRET: &str = "motcua-demo-secret";
 
-/// The demo's citizens: the first adults of the reference population registry's demo population, so that the
-/// registry knows whoever logs in. The second one has a level-1 account, the others level 2.
+/// The demo's organisation accounts: (tax code, name); the first demo citizen is their legal representative.
+pub const DEMO_ORGANISATIONS: [(&str, &str); 2] =
+    [("0401234566", "Công ty TNHH Xây dựng Hòa Xuân"), ("0400789124", "Hợp tác xã Nông nghiệp Hòa Tiến")];
+
+/// The demo's accounts: the first adults of the reference population registry's demo population, so that the
+/// registry knows whoever logs in (the second one has a level-1 account, the others level 2), then the
+/// organisation accounts of [`DEMO_ORGANISATIONS`], used by the first citizen.
 pub fn demo_users() -> Vec<IdpUser> {
-    crate::registry::demo_citizens(4)
+    let people: Vec<IdpUser> = crate::registry::demo_citizens(4)
         .into_iter()
         .enumerate()
         .map(|(i, c)| IdpUser::new(c.id_number.as_str(), &c.full_name(), c.birth_date, i != 1))
-        .collect()
+        .collect();
+    let organisations = DEMO_ORGANISATIONS.iter().map(|(tax, name)| people[0].clone().for_organisation(tax, name));
+    let organisations: Vec<IdpUser> = organisations.collect();
+    people.into_iter().chain(organisations).collect()
 }
 
 /// A registered relying party.
@@ -208,7 +265,7 @@ async fn discovery(State(idp): State<Idp>) -> Json<serde_json::Value> {
         "scopes_supported": ["openid", "profile"],
         "acr_values_supported": [ACR_L1, ACR_L2],
         "claims_supported": ["sub", "iss", "aud", "exp", "iat", "auth_time", "nonce", "acr", "name", "birthdate",
-            PERSONAL_ID_CLAIM],
+            PERSONAL_ID_CLAIM, ORG_TAX_CODE_CLAIM, ORG_NAME_CLAIM],
     }))
 }
 
@@ -331,16 +388,33 @@ async fn authorize_page(State(idp): State<Idp>, Query(p): Query<AuthorizeParams>
         body.push_str(&hidden(name, value));
     }
     body.push_str("<fieldset><legend>Công dân</legend>");
-    for (i, u) in idp.config.users.iter().enumerate() {
+    for (i, u) in idp.config.users.iter().filter(|u| u.organisation.is_none()).enumerate() {
         let _ = write!(
             body,
-            "<label><input type=\"radio\" name=\"user\" value=\"{id}\"{checked}> {name} — số định danh {id}, \
+            "<label><input type=\"radio\" name=\"user\" value=\"{account}\"{checked}> {name} — số định danh {id}, \
              sinh ngày {birth}, tài khoản định danh điện tử mức độ {level}</label>",
+            account = escape(&u.account()),
             id = escape(&u.personal_id),
             checked = if i == 0 { " checked" } else { "" },
             name = escape(&u.full_name),
             birth = u.birth_date.format("%d/%m/%Y"),
             level = if u.level2 { 2 } else { 1 },
+        );
+    }
+    let organisations: Vec<&IdpUser> = idp.config.users.iter().filter(|u| u.organisation.is_some()).collect();
+    if !organisations.is_empty() {
+        body.push_str("</fieldset><fieldset><legend>Tổ chức, doanh nghiệp</legend>");
+    }
+    for u in organisations {
+        let Some(o) = &u.organisation else { continue };
+        let _ = write!(
+            body,
+            "<label><input type=\"radio\" name=\"user\" value=\"{account}\"> {org} — mã số thuế {tax}; \
+             người sử dụng: {name}</label>",
+            account = escape(&u.account()),
+            org = escape(&o.name),
+            tax = escape(&o.tax_code),
+            name = escape(&u.full_name),
         );
     }
     body.push_str(
@@ -360,7 +434,7 @@ async fn authorize_submit(State(idp): State<Idp>, Form(p): Form<AuthorizeParams>
     if p.user.is_empty() {
         return error_redirect(&p, "access_denied", "cancelled by the user");
     }
-    let Some(user) = idp.config.users.iter().find(|u| u.personal_id == p.user).cloned() else {
+    let Some(user) = idp.config.users.iter().find(|u| u.account() == p.user).cloned() else {
         return error_redirect(&p, "access_denied", "unknown user");
     };
     let code = random_token();
@@ -457,9 +531,25 @@ async fn token(State(idp): State<Idp>, headers: HeaderMap, Form(p): Form<TokenPa
         .into_response()
 }
 
-/// The pairwise subject: stable per issuer and citizen, revealing nothing by itself.
+/// The pairwise subject: stable per issuer and account, revealing nothing by itself.
 fn subject(idp: &Inner, user: &IdpUser) -> String {
-    hex::encode(&Sha256::digest(format!("{}|{}", idp.config.issuer, user.personal_id).as_bytes())[..16])
+    hex::encode(&Sha256::digest(format!("{}|{}", idp.config.issuer, user.account()).as_bytes())[..16])
+}
+
+/// The claims describing the account: the person's, plus the organisation's for an organisation account.
+fn account_claims(idp: &Inner, user: &IdpUser) -> serde_json::Value {
+    let mut claims = json!({
+        "sub": subject(idp, user),
+        "acr": user.acr(),
+        "name": user.full_name,
+        "birthdate": user.birth_date.format("%Y-%m-%d").to_string(),
+        PERSONAL_ID_CLAIM: user.personal_id,
+    });
+    if let Some(o) = &user.organisation {
+        claims[ORG_TAX_CODE_CLAIM] = o.tax_code.clone().into();
+        claims[ORG_NAME_CLAIM] = o.name.clone().into();
+    }
+    claims
 }
 
 fn id_token(idp: &Inner, grant: &Grant, now: DateTime<Utc>) -> String {
@@ -473,18 +563,12 @@ fn id_token(idp: &Inner, grant: &Grant, now: DateTime<Utc>) -> String {
         (n, _) => n.clone(),
     };
     let aud = if fault == Some(Fault::WrongAudience) { "ung-dung-khac".to_owned() } else { grant.client_id.clone() };
-    let mut claims = json!({
-        "iss": idp.config.issuer,
-        "sub": subject(idp, user),
-        "aud": aud,
-        "iat": iat,
-        "exp": exp,
-        "auth_time": iat,
-        "acr": user.acr(),
-        "name": user.full_name,
-        "birthdate": user.birth_date.format("%Y-%m-%d").to_string(),
-        PERSONAL_ID_CLAIM: user.personal_id,
-    });
+    let mut claims = account_claims(idp, user);
+    claims["iss"] = idp.config.issuer.clone().into();
+    claims["aud"] = aud.into();
+    claims["iat"] = iat.into();
+    claims["exp"] = exp.into();
+    claims["auth_time"] = iat.into();
     if let Some(n) = nonce {
         claims["nonce"] = n.into();
     }
@@ -507,14 +591,7 @@ async fn userinfo(State(idp): State<Idp>, headers: HeaderMap) -> Response {
         .map(str::trim);
     let found = token.and_then(|t| idp.access_tokens.lock().unwrap_or_else(|e| e.into_inner()).get(t).cloned());
     match found.filter(|(_, exp)| *exp > (idp.config.clock)()) {
-        Some((user, _)) => Json(json!({
-            "sub": subject(&idp, &user),
-            "name": user.full_name,
-            "birthdate": user.birth_date.format("%Y-%m-%d").to_string(),
-            "acr": user.acr(),
-            PERSONAL_ID_CLAIM: user.personal_id,
-        }))
-        .into_response(),
+        Some((user, _)) => Json(account_claims(&idp, &user)).into_response(),
         None => (
             StatusCode::UNAUTHORIZED,
             [(header::WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"")],

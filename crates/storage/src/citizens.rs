@@ -33,6 +33,8 @@ enum CitizenSessions {
     ExpiresAt,
     ClientIp,
     UserAgent,
+    OrgTaxCode,
+    OrgName,
 }
 
 #[derive(Iden)]
@@ -149,9 +151,13 @@ pub struct CitizenSessionRecord {
     pub client_ip: Option<String>,
     /// Browser at login.
     pub user_agent: Option<String>,
+    /// The organisation's tax code, for a session opened with an organisation's account.
+    pub org_tax_code: Option<String>,
+    /// The organisation's name, with its tax code.
+    pub org_name: Option<String>,
 }
 
-const SESSION_COLUMNS: [CitizenSessions; 9] = [
+const SESSION_COLUMNS: [CitizenSessions; 11] = [
     CitizenSessions::TokenHash,
     CitizenSessions::IdNumber,
     CitizenSessions::FullName,
@@ -161,6 +167,8 @@ const SESSION_COLUMNS: [CitizenSessions; 9] = [
     CitizenSessions::ExpiresAt,
     CitizenSessions::ClientIp,
     CitizenSessions::UserAgent,
+    CitizenSessions::OrgTaxCode,
+    CitizenSessions::OrgName,
 ];
 
 /// Stores a new session.
@@ -176,6 +184,8 @@ pub async fn insert_session(tx: &mut Tx, s: &CitizenSessionRecord) -> Result<(),
         s.expires_at.into(),
         s.client_ip.clone().into(),
         s.user_agent.clone().into(),
+        s.org_tax_code.clone().into(),
+        s.org_name.clone().into(),
     ]);
     tx.execute(&insert).await?;
     Ok(())
@@ -242,6 +252,28 @@ pub async fn delete_logins_expired_before(tx: &mut Tx, before: DateTime<Utc>) ->
     .await
 }
 
+/// Removes the profiles of citizens whose last login was before `before` and who hold no session row (the retention
+/// purge; expired sessions are purged first, in the same run); returns how many. Nothing else refers to a profile:
+/// dossiers keep their own copy of the applicant, drafts, documents and the lookup log are keyed by the ID number,
+/// and a returning citizen's next login records the profile again.
+pub async fn delete_inactive_before(tx: &mut Tx, before: DateTime<Utc>) -> Result<u64, StorageError> {
+    let sessions = Query::select()
+        .expr(Expr::val(1))
+        .from(CitizenSessions::Table)
+        .and_where(
+            Expr::col((CitizenSessions::Table, CitizenSessions::IdNumber))
+                .equals((Citizens::Table, Citizens::IdNumber)),
+        )
+        .to_owned();
+    tx.execute(
+        Query::delete()
+            .from_table(Citizens::Table)
+            .and_where(Expr::col(Citizens::LastLoginAt).lt(before))
+            .and_where(Expr::exists(sessions).not()),
+    )
+    .await
+}
+
 /// A login under way: what the callback needs to finish it.
 #[derive(Debug, Clone, PartialEq, Eq, sqlx::FromRow)]
 pub struct LoginRecord {
@@ -304,7 +336,12 @@ pub async fn take_login(tx: &mut Tx, state_hash: &str) -> Result<Option<LoginRec
     Ok(found)
 }
 
-/// The dossiers whose applicant has this ID number, newest first, at most `limit` (index `dossiers_applicant`).
+/// The expression of a dossier applicant's organisation tax code (null for a person's dossier); the same text as
+/// the index `dossiers_applicant_organisation`, so both engines use it.
+const ORGANISATION_TAX_CODE: &str = "(applicant -> 'organisation' ->> 'tax_code')";
+
+/// The dossiers a person filed for themself (their ID number, no organisation), newest first, at most `limit`
+/// (index `dossiers_applicant`). Dossiers they filed with an organisation's account belong to the organisation.
 pub async fn dossiers_of_applicant(
     tx: &mut Tx,
     id_number: &str,
@@ -316,6 +353,25 @@ pub async fn dossiers_of_applicant(
             .column(Asterisk)
             .from(Dossiers::Table)
             .and_where(Expr::cust("(applicant ->> 'id_number')").eq(id_number))
+            .and_where(Expr::cust(ORGANISATION_TAX_CODE).is_null())
+            .order_by(Dossiers::CreatedAt, Order::Desc)
+            .limit(limit),
+    )
+    .await
+}
+
+/// The dossiers of an organisation (its tax code, whoever filed them for it), newest first, at most `limit`
+/// (index `dossiers_applicant_organisation`).
+pub async fn dossiers_of_organisation(
+    tx: &mut Tx,
+    tax_code: &str,
+    limit: u64,
+) -> Result<Vec<DossierRecord>, StorageError> {
+    tx.fetch_all(
+        Query::select()
+            .column(Asterisk)
+            .from(Dossiers::Table)
+            .and_where(Expr::cust(ORGANISATION_TAX_CODE).eq(tax_code))
             .order_by(Dossiers::CreatedAt, Order::Desc)
             .limit(limit),
     )

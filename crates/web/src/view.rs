@@ -11,7 +11,8 @@ pub struct Portal {
     pub name: String,
     /// The logged-in officer's name, if any.
     pub officer: Option<String>,
-    /// The logged-in citizen's name, if any (pages built with [`Portal::of`]).
+    /// The header's link to a logged-in citizen's dossiers, naming them ("Hồ sơ của tôi (…)", or "Hồ sơ của tổ
+    /// chức (…)" for an organisation's account), if any (pages built with [`Portal::of`]).
     pub citizen: Option<String>,
 }
 
@@ -29,7 +30,10 @@ impl Portal {
     /// The frame for the current request, officer or citizen.
     pub fn of(name: &str, caller: &crate::extract::Caller) -> Self {
         Self {
-            citizen: caller.citizen.as_ref().map(|c| c.full_name.clone()),
+            citizen: caller.citizen.as_ref().map(|c| match &c.organisation {
+                Some(o) => format!("Hồ sơ của tổ chức ({} — {})", o.name, c.full_name),
+                None => format!("Hồ sơ của tôi ({})", c.full_name),
+            }),
             ..Self::new(name, caller.officer.as_ref())
         }
     }

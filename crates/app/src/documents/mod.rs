@@ -297,23 +297,22 @@ fn invalid(field: &str, message: impl Into<String>) -> AppError {
     AppError::Invalid(vec![FieldError { field: field.into(), message: message.into() }])
 }
 
-fn actor_key(principal: &Principal) -> String {
-    match principal {
-        Principal::Officer { id, .. } => format!("officer:{id}"),
-        Principal::Citizen { id_number } => format!("citizen:{id_number}"),
-        Principal::Organisation { tax_code } => format!("organisation:{tax_code}"),
-        Principal::System => "system".into(),
-        Principal::Anonymous => "anonymous".into(),
-    }
-}
-
 /// The warehouse owner a principal acts as.
 fn owner_of(principal: &Principal) -> Result<Owner, AppError> {
     match principal {
         Principal::Citizen { id_number } => Ok(Owner::Person(id_number.clone())),
-        Principal::Organisation { tax_code } => Ok(Owner::Organisation(tax_code.clone())),
+        Principal::Organisation { tax_code, .. } => Ok(Owner::Organisation(tax_code.clone())),
         Principal::Anonymous => Err(AppError::code(ErrorCode::Unauthenticated)),
         _ => Err(AppError::detailed(ErrorCode::Forbidden, "Kho dữ liệu chỉ dành cho công dân, tổ chức chủ sở hữu.")),
+    }
+}
+
+/// Whose warehouse a dossier's documents belong to: the organisation's for an organisation's dossier, else the
+/// applicant's.
+fn applicant_owner(a: &crate::dossiers::Applicant) -> Owner {
+    match &a.organisation {
+        Some(o) => Owner::Organisation(o.tax_code.clone()),
+        None => Owner::Person(a.id_number.clone()),
     }
 }
 
@@ -483,8 +482,8 @@ impl App {
         let record = DocumentRecord {
             id: Uuid::now_v7(),
             province_id: self.province_of(&d.competent_unit),
-            owner_kind: Some("person".into()),
-            owner_id: Some(d.applicant.id_number.clone()),
+            owner_kind: Some(applicant_owner(&d.applicant).kind().into()),
+            owner_id: Some(applicant_owner(&d.applicant).id().into()),
             dossier_id: Some(d.id),
             component_key: Some(component.key.clone()),
             doc_type: meta.doc_type.filter(|t| !t.trim().is_empty()),
@@ -506,7 +505,7 @@ impl App {
             signature_key_id: None,
             signature: None,
             signed_at: None,
-            created_by: Some(actor_key(&ctx.principal)),
+            created_by: Some(ctx.principal.key()),
             created_at: now,
         };
         self.save_document(ctx, record, "document.stored").await
@@ -612,8 +611,8 @@ impl App {
         let record = DocumentRecord {
             id: Uuid::now_v7(),
             province_id: self.province_of(&d.competent_unit),
-            owner_kind: Some("person".into()),
-            owner_id: Some(d.applicant.id_number.clone()),
+            owner_kind: Some(applicant_owner(&d.applicant).kind().into()),
+            owner_id: Some(applicant_owner(&d.applicant).id().into()),
             dossier_id: Some(d.id),
             component_key: None,
             doc_type: None,
@@ -635,7 +634,7 @@ impl App {
             signature_key_id: None,
             signature: None,
             signed_at: None,
-            created_by: Some(actor_key(&ctx.principal)),
+            created_by: Some(ctx.principal.key()),
             created_at: self.now(),
         };
         self.save_document(ctx, record, "document.stored").await
@@ -700,8 +699,8 @@ impl App {
         let record = DocumentRecord {
             id: Uuid::now_v7(),
             province_id: self.province_of(unit.as_str()),
-            owner_kind: Some("person".into()),
-            owner_id: Some(d.applicant.id_number.clone()),
+            owner_kind: Some(applicant_owner(&d.applicant).kind().into()),
+            owner_id: Some(applicant_owner(&d.applicant).id().into()),
             dossier_id: Some(d.id),
             component_key: None,
             doc_type: result.and_then(|r| r.document_type.clone()),
@@ -723,7 +722,7 @@ impl App {
             signature_key_id: Some(signature.key_id),
             signature: Some(signature.signature),
             signed_at: Some(now),
-            created_by: Some(actor_key(&ctx.principal)),
+            created_by: Some(ctx.principal.key()),
             created_at: now,
         };
         self.save_with_key(ctx, record, Some(key), "document.result_issued").await
@@ -827,7 +826,7 @@ impl App {
         let share = ShareRecord {
             token_hash: hex::encode(Sha256::digest(token.as_bytes())),
             document_id: record.id,
-            created_by: actor_key(&ctx.principal),
+            created_by: ctx.principal.key(),
             expires_at: now + chrono::Duration::days(days),
             created_at: now,
         };
@@ -930,7 +929,7 @@ impl App {
         {
             return Err(AppError::code(ErrorCode::Forbidden));
         }
-        let owner = Owner::Person(d.applicant.id_number.clone());
+        let owner = applicant_owner(&d.applicant);
         let mut tx = self.db().read().await?;
         let source = db::get(&mut tx, document_id).await?;
         tx.commit().await?;
@@ -972,7 +971,7 @@ impl App {
             signature: None,
             signed_at: None,
             digitised_by: None,
-            created_by: Some(actor_key(&ctx.principal)),
+            created_by: Some(ctx.principal.key()),
             created_at: self.now(),
             ..source
         };
@@ -990,7 +989,7 @@ impl App {
     ) -> Result<Vec<String>, AppError> {
         let d = self.dossier(principal, dossier_id).await?;
         let p = self.procedure_of(&d).await?;
-        let rows = self.warehouse_of(&Owner::Person(d.applicant.id_number.clone())).await?;
+        let rows = self.warehouse_of(&applicant_owner(&d.applicant)).await?;
         let held: Vec<HeldDocument> = rows.iter().map(held).collect();
         let today = motcua_domain::time::local_date(self.now());
         Ok(rules::not_demandable(&p.components, requested, &held, today).iter().map(|c| c.key.clone()).collect())

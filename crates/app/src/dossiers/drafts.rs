@@ -37,7 +37,7 @@ pub struct Draft {
 
 fn citizen_of(ctx: &Ctx) -> Result<&str, AppError> {
     match &ctx.principal {
-        Principal::Citizen { id_number } => Ok(id_number),
+        Principal::Citizen { id_number } | Principal::Organisation { id_number, .. } => Ok(id_number),
         Principal::Anonymous => Err(AppError::detailed(
             ErrorCode::Unauthenticated,
             "Vui lòng đăng nhập bằng VNeID để lưu bản nháp tờ khai.",

@@ -185,7 +185,7 @@ impl App {
             procedure_code: p.code.to_string(),
             channel: d.channel,
             applicant: ApplicantLines {
-                name: d.applicant.full_name.clone(),
+                name: d.applicant.display_name(),
                 address,
                 phone: d.applicant.phone.clone(),
                 email: d.applicant.email.clone(),
@@ -364,7 +364,7 @@ fn register_source(
         procedure_code: d.procedure.clone(),
         channel: d.channel,
         applicant: ApplicantLines {
-            name: d.applicant.full_name.clone(),
+            name: d.applicant.display_name(),
             address,
             phone: d.applicant.phone.clone(),
             email: d.applicant.email.clone(),

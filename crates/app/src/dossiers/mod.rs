@@ -19,11 +19,12 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use motcua_domain::access::{Grant, Principal, Role};
 use motcua_domain::calendar::working_time::{ReceptionChannel, instant, local};
-use motcua_domain::catalogue::{Level, Procedure};
+use motcua_domain::catalogue::{Level, Procedure, Subject};
 use motcua_domain::deadline::{Deadline, ReappointmentRule};
 use motcua_domain::dossier::workflow::{self, HandOverKind};
 use motcua_domain::dossier::{Action, Actor, DossierCode, Facts, SequenceWidth, Status, decide};
 use motcua_domain::identity::IdNumber;
+use motcua_domain::representation::TaxCode;
 use motcua_domain::unit::{AgencyCode, UnitId, UnitKind, UnitTree};
 use motcua_storage::dossiers::{self as store, DossierRecord};
 use motcua_storage::{Json, Tx};
@@ -49,6 +50,20 @@ pub struct Applicant {
     /// E-mail, for notices.
     #[serde(default)]
     pub email: Option<String>,
+    /// The organisation that files, when the person above files for it (its legal representative or someone it
+    /// authorised): the dossier is the organisation's. Absent for a person's own dossier.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<crate::identity::OrganisationAccount>,
+}
+
+impl Applicant {
+    /// The name the forms print: the person, or the organisation and the person who filed for it.
+    pub fn display_name(&self) -> String {
+        match &self.organisation {
+            Some(o) => format!("{} (MST {}), người nộp: {}", o.name, o.tax_code, self.full_name),
+            None => self.full_name.clone(),
+        }
+    }
 }
 
 /// Working days reception has to check a submitted dossier (spec §2.7: "≤ 1 working day").
@@ -318,7 +333,17 @@ impl App {
         match principal {
             Principal::System => Ok(Actor::System),
             Principal::Citizen { id_number } => {
-                if r.applicant.0.get("id_number").and_then(|v| v.as_str()) == Some(id_number.as_str()) {
+                // A dossier filed with an organisation's account is the organisation's, not the person's.
+                if r.applicant.0.get("id_number").and_then(|v| v.as_str()) == Some(id_number.as_str())
+                    && applicant_tax_code(r).is_none()
+                {
+                    Ok(Actor::Applicant)
+                } else {
+                    Err(AppError::not_found("hồ sơ"))
+                }
+            }
+            Principal::Organisation { tax_code, .. } => {
+                if applicant_tax_code(r) == Some(tax_code.as_str()) {
                     Ok(Actor::Applicant)
                 } else {
                     Err(AppError::not_found("hồ sơ"))
@@ -362,7 +387,7 @@ impl App {
     async fn new_dossier_noted(
         &self,
         ctx: &Ctx,
-        input: NewDossier,
+        mut input: NewDossier,
         channel: ReceptionChannel,
         idempotency_key: Option<String>,
         note: Option<String>,
@@ -374,7 +399,7 @@ impl App {
                 return Err(invalid("idempotency_key", "Khóa chống gửi trùng dài quá 200 ký tự."));
             }
             Some(key) => {
-                let principal = principal_key(&ctx.principal);
+                let principal = ctx.principal.key();
                 let mut body = serde_json::to_string(&(&input, channel.as_str())).expect("request serialises");
                 // The note (a postal item number) is part of the request: the same key with another item is a
                 // different request. Appended only when present, so counter requests keep their fingerprints.
@@ -407,6 +432,41 @@ impl App {
         }
         if input.applicant.full_name.trim().is_empty() {
             problems.push(FieldError::new("applicant.full_name", "Vui lòng nhập họ, chữ đệm và tên người nộp."));
+        }
+        match &mut input.applicant.organisation {
+            Some(org) => {
+                match TaxCode::parse(&org.tax_code) {
+                    Ok(code) => org.tax_code = code.as_str().to_owned(),
+                    Err(e) => problems.push(FieldError::new(
+                        "applicant.organisation.tax_code",
+                        &format!("Mã số thuế không hợp lệ: {e}."),
+                    )),
+                }
+                org.name = motcua_domain::text::normalize(&org.name);
+                if org.name.is_empty() {
+                    problems.push(FieldError::new("applicant.organisation.name", "Vui lòng nhập tên tổ chức."));
+                }
+                if !p.accepts(Subject::Organisation) {
+                    problems.push(FieldError::new(
+                        "applicant.organisation",
+                        &format!(
+                            "Thủ tục {} không dành cho tổ chức, doanh nghiệp (đối tượng thực hiện: {}).",
+                            p.code,
+                            p.subjects_vi()
+                        ),
+                    ));
+                }
+            }
+            None if !(p.accepts(Subject::Citizen) || p.accepts(Subject::Foreigner)) => {
+                problems.push(FieldError::new(
+                    "applicant.organisation",
+                    &format!(
+                        "Thủ tục {} chỉ dành cho tổ chức, doanh nghiệp: vui lòng nộp bằng tài khoản của tổ chức.",
+                        p.code
+                    ),
+                ));
+            }
+            None => {}
         }
         if let Some(case) = &input.case
             && !p.cases.iter().any(|c| &c.key == case)
@@ -441,11 +501,25 @@ impl App {
             (Principal::Officer { unit, .. }, ReceptionChannel::Counter | ReceptionChannel::Postal) => {
                 (unit.clone(), None, Status::Accepted, Action::ReceiveAtCounter)
             }
-            (Principal::Citizen { id_number }, ReceptionChannel::Online) => {
+            (
+                Principal::Citizen { id_number } | Principal::Organisation { id_number, .. },
+                ReceptionChannel::Online,
+            ) => {
                 if id_number != &input.applicant.id_number {
                     problems.push(FieldError::new(
                         "applicant.id_number",
                         "Người nộp trực tuyến phải là chủ tài khoản đăng nhập.",
+                    ));
+                }
+                // Online, a dossier is an organisation's only when filed with the organisation's own account.
+                let account_tax_code = match &ctx.principal {
+                    Principal::Organisation { tax_code, .. } => Some(tax_code.as_str()),
+                    _ => None,
+                };
+                if input.applicant.organisation.as_ref().map(|o| o.tax_code.as_str()) != account_tax_code {
+                    problems.push(FieldError::new(
+                        "applicant.organisation",
+                        "Hồ sơ của tổ chức chỉ nộp trực tuyến được bằng tài khoản định danh điện tử của chính tổ chức đó.",
                     ));
                 }
                 let competent = competent_unit(&tree, p, input.unit.as_deref(), None)?;
@@ -1068,15 +1142,9 @@ impl TimelineEntry {
     }
 }
 
-/// The key under which a principal's idempotency keys are kept.
-fn principal_key(principal: &Principal) -> String {
-    match principal {
-        Principal::Officer { id, .. } => format!("officer:{id}"),
-        Principal::Citizen { id_number } => format!("citizen:{id_number}"),
-        Principal::Organisation { tax_code } => format!("organisation:{tax_code}"),
-        Principal::System => "system".into(),
-        Principal::Anonymous => "anonymous".into(),
-    }
+/// The tax code of the organisation a dossier belongs to, if it is an organisation's.
+fn applicant_tax_code(r: &DossierRecord) -> Option<&str> {
+    r.applicant.0.get("organisation").and_then(|o| o.get("tax_code")).and_then(|v| v.as_str())
 }
 
 fn refusal(e: &motcua_domain::dossier::Refusal) -> AppError {

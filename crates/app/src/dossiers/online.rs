@@ -62,7 +62,7 @@ impl App {
             return Err(AppError::code(ErrorCode::Forbidden));
         }
         let stored = self.procedure(&Principal::Anonymous, &filing.procedure, None).await?;
-        self.require_assurance(session, stored.procedure.min_assurance)?;
+        self.require_eligible(session, &stored.procedure)?;
         let from_warehouse = filing.from_warehouse.clone();
         self.check_warehouse_choices(&ctx.principal, &filing.procedure, filing.case.as_deref(), &from_warehouse)
             .await?;
@@ -71,6 +71,13 @@ impl App {
             if !components.contains(key) {
                 components.push(key.clone());
             }
+        }
+        if session.organisation.is_some() && filing.on_behalf_of.is_some() {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "on_behalf_of",
+                "Tài khoản tổ chức chỉ nộp hồ sơ của chính tổ chức. Để nộp thay cho một người, vui lòng đăng nhập \
+                 bằng tài khoản định danh cá nhân.",
+            )]));
         }
         let representation = match &filing.on_behalf_of {
             Some(claim) => Some(
@@ -90,6 +97,7 @@ impl App {
                 full_name: session.full_name.clone(),
                 phone: filing.phone.filter(|p| !p.trim().is_empty()),
                 email: filing.email.filter(|e| !e.trim().is_empty()),
+                organisation: session.organisation.clone(),
             },
             form: filing.form,
             components,
@@ -219,7 +227,7 @@ impl App {
         source: &str,
         note: &str,
     ) -> Result<(), AppError> {
-        let Principal::Citizen { id_number } = &ctx.principal else {
+        let (Principal::Citizen { id_number } | Principal::Organisation { id_number, .. }) = &ctx.principal else {
             return Err(AppError::code(ErrorCode::Unauthenticated));
         };
         let note = motcua_domain::text::normalize(note);
@@ -246,16 +254,20 @@ impl App {
         Ok(())
     }
 
-    /// The logged-in citizen's dossiers (as applicant), newest first.
+    /// The logged-in citizen's dossiers (as applicant), newest first; with an organisation's account, the
+    /// organisation's dossiers, whoever filed them for it.
     pub async fn citizen_dossiers(&self, ctx: &Ctx) -> Result<Vec<DossierView>, AppError> {
-        let Principal::Citizen { id_number } = &ctx.principal else {
-            return Err(AppError::code(match ctx.principal {
-                Principal::Anonymous => ErrorCode::Unauthenticated,
-                _ => ErrorCode::Forbidden,
-            }));
-        };
         let mut tx = self.db().read().await?;
-        let rows = citizens::dossiers_of_applicant(&mut tx, id_number, MY_DOSSIERS_LIMIT).await?;
+        let rows = match &ctx.principal {
+            Principal::Citizen { id_number } => {
+                citizens::dossiers_of_applicant(&mut tx, id_number, MY_DOSSIERS_LIMIT).await?
+            }
+            Principal::Organisation { tax_code, .. } => {
+                citizens::dossiers_of_organisation(&mut tx, tax_code, MY_DOSSIERS_LIMIT).await?
+            }
+            Principal::Anonymous => return Err(AppError::code(ErrorCode::Unauthenticated)),
+            _ => return Err(AppError::code(ErrorCode::Forbidden)),
+        };
         tx.commit().await?;
         rows.iter().map(view).collect()
     }

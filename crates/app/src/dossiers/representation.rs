@@ -87,6 +87,35 @@ impl RepresentationView {
     }
 }
 
+/// A dossier someone else filed for the caller, as its subject sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct FiledForMe {
+    /// The dossier (without the filer's phone, e-mail and the receipt's lookup PIN).
+    pub dossier: super::DossierView,
+    /// Who filed it and on what footing.
+    pub representation: RepresentationView,
+}
+
+/// How many dossiers filed for a person their page lists.
+const FILED_FOR_ME_LIMIT: u64 = 200;
+
+/// The ID number of a logged-in person who may be the subject of a representation.
+fn subject_of(principal: &Principal) -> Result<&str, AppError> {
+    match principal {
+        Principal::Citizen { id_number } => Ok(id_number),
+        Principal::Anonymous => Err(AppError::code(ErrorCode::Unauthenticated)),
+        _ => Err(AppError::code(ErrorCode::Forbidden)),
+    }
+}
+
+/// The dossier as its subject sees it: the filer's contact details and the lookup PIN are the filer's.
+fn subject_view(mut d: super::DossierView) -> super::DossierView {
+    d.applicant.phone = None;
+    d.applicant.email = None;
+    d.lookup_pin = String::new();
+    d
+}
+
 /// What the idempotency hash covers of a representation (the stable parts of the claim).
 pub(crate) fn claim_fingerprint(r: &RepresentationRecord) -> String {
     format!("{}|{}|{}", r.kind, r.subject_id_number, r.evidence_component.as_deref().unwrap_or(""))
@@ -188,10 +217,7 @@ impl App {
         let reason = match &e {
             RepresentationError::NotRecorded(r) | RepresentationError::NotVerified(r) => *r,
         };
-        let representative = match &ctx.principal {
-            Principal::Citizen { id_number } => id_number.clone(),
-            _ => String::new(),
-        };
+        let representative = ctx.principal.person().unwrap_or_default().to_owned();
         let change = Change {
             subject_type: "citizen",
             subject_id: representative,
@@ -244,6 +270,51 @@ impl App {
         let record = self.establish_representation(ctx, session, procedure_code, &[], claim).await?;
         let subject = IdNumber::parse(&record.subject_id_number).map_err(|_| AppError::code(ErrorCode::Internal))?;
         self.prefill_of(ctx, procedure_code, subject, PURPOSE_PREFILL_SUBJECT, false).await
+    }
+
+    /// The dossiers others filed for the logged-in citizen — those whose recorded subject they are — newest first,
+    /// each with its representation, for their "Hồ sơ người khác nộp thay cho tôi". Read-only: the subject is not
+    /// the applicant, so every action on these dossiers stays the filer's ([`App::act_on_dossier`] and the document
+    /// use cases go through the applicant check, which the subject does not pass).
+    pub async fn dossiers_filed_for_me(&self, ctx: &Ctx) -> Result<Vec<FiledForMe>, AppError> {
+        let id_number = subject_of(&ctx.principal)?;
+        let mut tx = self.db().read().await?;
+        let records = store::of_subject(&mut tx, id_number, FILED_FOR_ME_LIMIT).await?;
+        let mut out = Vec::with_capacity(records.len());
+        for r in records {
+            if let Some(d) = motcua_storage::dossiers::get(&mut tx, r.dossier_id).await? {
+                out.push(FiledForMe {
+                    dossier: subject_view(super::view(&d)?),
+                    representation: RepresentationView::from_record(r)?,
+                });
+            }
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    /// One dossier filed for the logged-in citizen by someone else, with its timeline, read-only; any other dossier
+    /// (including one they filed themself: that is [`App::dossier`]) is not found. The filer's contact details and
+    /// the lookup PIN of the receipt are not shown to the subject.
+    pub async fn dossier_filed_for_me(
+        &self,
+        principal: &Principal,
+        id: Uuid,
+    ) -> Result<(FiledForMe, Vec<super::TimelineEntry>), AppError> {
+        let id_number = subject_of(principal)?;
+        let mut tx = self.db().read().await?;
+        let representation = store::of_dossier(&mut tx, id)
+            .await?
+            .filter(|r| r.subject_id_number == id_number)
+            .ok_or_else(|| AppError::not_found("hồ sơ"))?;
+        let record = motcua_storage::dossiers::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
+        let timeline = Self::timeline_in(&mut tx, id).await?;
+        tx.commit().await?;
+        let filed = FiledForMe {
+            dossier: subject_view(super::view(&record)?),
+            representation: RepresentationView::from_record(representation)?,
+        };
+        Ok((filed, timeline))
     }
 
     /// The representation of a dossier filed for someone else, for whoever may read the dossier.

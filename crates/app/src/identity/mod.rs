@@ -62,6 +62,16 @@ impl fmt::Debug for IdentityConfig {
     }
 }
 
+/// The organisation of a session opened with an organisation's account (NĐ 69/2024): the person logged in acts for
+/// it, and what they file belongs to it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct OrganisationAccount {
+    /// Tax code (mã số thuế), checked.
+    pub tax_code: String,
+    /// Registered name, as the provider gave it.
+    pub name: String,
+}
+
 /// A logged-in citizen, as every request sees them.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CitizenSession {
@@ -75,12 +85,17 @@ pub struct CitizenSession {
     pub assurance: Assurance,
     /// When the session ends.
     pub expires_at: DateTime<Utc>,
+    /// The organisation the person acts for, when they logged in with its account.
+    pub organisation: Option<OrganisationAccount>,
 }
 
 impl CitizenSession {
-    /// The principal the citizen acts as.
+    /// The principal the session acts as: the organisation (through this person), or the citizen.
     pub fn principal(&self) -> Principal {
-        Principal::Citizen { id_number: self.id_number.clone() }
+        match &self.organisation {
+            Some(o) => Principal::Organisation { tax_code: o.tax_code.clone(), id_number: self.id_number.clone() },
+            None => Principal::Citizen { id_number: self.id_number.clone() },
+        }
     }
 
     /// "mức độ 1" / "mức độ 2".
@@ -211,6 +226,7 @@ impl App {
             birth_date: verified.birth_date,
             assurance: verified.assurance,
             expires_at: now + rp.config().session_ttl,
+            organisation: verified.organisation.clone(),
         };
         let citizen = CitizenRecord {
             id_number: verified.id_number.clone(),
@@ -231,6 +247,8 @@ impl App {
             expires_at: session.expires_at,
             client_ip: client.ip.clone(),
             user_agent: client.user_agent.map(|ua| ua.chars().take(300).collect()),
+            org_tax_code: session.organisation.as_ref().map(|o| o.tax_code.clone()),
+            org_name: session.organisation.as_ref().map(|o| o.name.clone()),
         };
         let (tree, ctx) = (self.tree(), Ctx::new(session.principal(), None));
         let change = Change {
@@ -242,6 +260,7 @@ impl App {
                 "assurance": assurance_str(session.assurance),
                 "client_ip": client.ip,
                 "expires_at": session.expires_at,
+                "organisation": session.organisation,
             }),
         };
         self.db()
@@ -267,6 +286,7 @@ impl App {
             birth_date: s.birth_date,
             assurance: if s.assurance == "L2" { Assurance::L2 } else { Assurance::L1 },
             expires_at: s.expires_at,
+            organisation: s.org_tax_code.zip(s.org_name).map(|(tax_code, name)| OrganisationAccount { tax_code, name }),
         }))
     }
 
@@ -278,11 +298,11 @@ impl App {
             .write(move |tx| {
                 Box::pin(async move {
                     if citizens::delete_session(tx, &hash).await?
-                        && let Principal::Citizen { id_number } = &ctx.principal
+                        && let Some(id_number) = ctx.principal.person()
                     {
                         let change = Change {
                             subject_type: "citizen",
-                            subject_id: id_number.clone(),
+                            subject_id: id_number.to_owned(),
                             action: "citizen.session_ended",
                             unit: None,
                             payload: serde_json::json!({}),
@@ -293,6 +313,37 @@ impl App {
                 })
             })
             .await
+    }
+
+    /// Refuses, with the explanation, a session that may not file `p` online: below its minimum assurance level,
+    /// or an organisation's account for a procedure not open to organisations (and the reverse).
+    pub fn require_eligible(
+        &self,
+        session: &CitizenSession,
+        p: &motcua_domain::catalogue::Procedure,
+    ) -> Result<(), AppError> {
+        use motcua_domain::catalogue::Subject;
+        self.require_assurance(session, p.min_assurance)?;
+        let open = match session.organisation {
+            Some(_) => p.accepts(Subject::Organisation),
+            None => p.accepts(Subject::Citizen) || p.accepts(Subject::Foreigner),
+        };
+        if open {
+            return Ok(());
+        }
+        Err(AppError::detailed(
+            ErrorCode::Forbidden,
+            match session.organisation {
+                Some(_) => format!(
+                    "Thủ tục này dành cho {}, không dành cho tổ chức, doanh nghiệp. Vui lòng đăng nhập bằng tài khoản \
+                     định danh cá nhân nếu bạn nộp cho chính mình.",
+                    p.subjects_vi()
+                ),
+                None => "Thủ tục này chỉ dành cho tổ chức, doanh nghiệp: vui lòng đăng nhập bằng tài khoản định danh \
+                         điện tử của tổ chức."
+                    .to_owned(),
+            },
+        ))
     }
 
     /// Refuses a session below the procedure's minimum assurance level, with the explanation.

@@ -32,6 +32,12 @@ pub struct VneidClaims {
     /// The 12-digit personal ID number.
     #[serde(rename = "personal_id")]
     pub personal_id: String,
+    /// An organisation account's tax code; absent for a personal account.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_tax_code: Option<String>,
+    /// An organisation account's name.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub org_name: Option<String>,
 }
 
 impl AdditionalClaims for VneidClaims {}
@@ -94,6 +100,8 @@ pub struct VerifiedIdentity {
     pub birth_date: Option<NaiveDate>,
     /// Assurance level (`acr`).
     pub assurance: Assurance,
+    /// The organisation, when the person logged in with an organisation's account.
+    pub organisation: Option<super::OrganisationAccount>,
 }
 
 /// An authorization request: where to send the browser, and the secrets the callback needs.
@@ -264,12 +272,32 @@ impl RelyingParty {
             .filter(|n| !n.is_empty())
             .ok_or_else(|| refused("Hệ thống định danh không trả về họ tên.", "no name"))?;
         let birth_date = claims.birthdate().and_then(|b| NaiveDate::parse_from_str(b.as_str(), "%Y-%m-%d").ok());
+        let extra = claims.additional_claims();
+        let organisation = organisation_of(extra.org_tax_code.as_deref(), extra.org_name.as_deref())?;
         Ok(VerifiedIdentity {
             subject: claims.subject().as_str().to_owned(),
             id_number: id_number.as_str().to_owned(),
             full_name,
             birth_date,
             assurance,
+            organisation,
         })
+    }
+}
+
+/// The organisation of an organisation account: both claims or neither, and a valid tax code.
+fn organisation_of(tax_code: Option<&str>, name: Option<&str>) -> Result<Option<super::OrganisationAccount>, AppError> {
+    let name = name.map(motcua_domain::text::normalize).filter(|n| !n.is_empty());
+    match (tax_code, name) {
+        (None, None) => Ok(None),
+        (Some(tax_code), Some(name)) => {
+            let tax_code = motcua_domain::representation::TaxCode::parse(tax_code)
+                .map_err(|e| refused("Mã số thuế của tổ chức do hệ thống định danh trả về không hợp lệ.", e))?;
+            Ok(Some(super::OrganisationAccount { tax_code: tax_code.as_str().to_owned(), name }))
+        }
+        _ => Err(refused(
+            "Tài khoản tổ chức thiếu mã số thuế hoặc tên tổ chức; không thể đăng nhập thay mặt tổ chức.",
+            "org_tax_code and org_name must come together",
+        )),
     }
 }

@@ -275,7 +275,7 @@ impl App {
 
     /// A logged-in citizen reads their own record in the registry (the lookup is logged like any other).
     pub async fn lookup_own_record(&self, ctx: &Ctx, fields: Vec<String>) -> Result<CitizenRecord, AppError> {
-        let Principal::Citizen { id_number } = &ctx.principal else {
+        let (Principal::Citizen { id_number } | Principal::Organisation { id_number, .. }) = &ctx.principal else {
             return Err(AppError::code(match ctx.principal {
                 Principal::Anonymous => ErrorCode::Unauthenticated,
                 _ => ErrorCode::Forbidden,
@@ -474,7 +474,7 @@ impl App {
 
     /// "Ai đã tra cứu thông tin của tôi": every lookup of the logged-in citizen's record, newest first.
     pub async fn my_lookups(&self, ctx: &Ctx) -> Result<Vec<LookupView>, AppError> {
-        let Principal::Citizen { id_number } = &ctx.principal else {
+        let (Principal::Citizen { id_number } | Principal::Organisation { id_number, .. }) = &ctx.principal else {
             return Err(AppError::code(match ctx.principal {
                 Principal::Anonymous => ErrorCode::Unauthenticated,
                 _ => ErrorCode::Forbidden,

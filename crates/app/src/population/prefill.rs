@@ -74,7 +74,7 @@ impl App {
     /// Prefills the published e-form(s) of `procedure_code` for the logged-in citizen (`Principal::Citizen`).
     pub async fn prefill(&self, ctx: &Ctx, procedure_code: &str) -> Result<Prefill, AppError> {
         let id_number = match &ctx.principal {
-            Principal::Citizen { id_number } => id_number.clone(),
+            Principal::Citizen { id_number } | Principal::Organisation { id_number, .. } => id_number.clone(),
             Principal::Anonymous => return Err(AppError::code(ErrorCode::Unauthenticated)),
             _ => return Err(AppError::code(ErrorCode::Forbidden)),
         };
@@ -94,7 +94,7 @@ impl App {
         own: bool,
     ) -> Result<Prefill, AppError> {
         let id_number = match &ctx.principal {
-            Principal::Citizen { id_number } => id_number.clone(),
+            Principal::Citizen { id_number } | Principal::Organisation { id_number, .. } => id_number.clone(),
             Principal::Anonymous => return Err(AppError::code(ErrorCode::Unauthenticated)),
             _ => return Err(AppError::code(ErrorCode::Forbidden)),
         };

@@ -95,6 +95,7 @@ async fn receive(app: &App, ctx: &Ctx, code: &str, applicant: &str) -> DossierVi
             full_name: "Nguyễn Thị Dân".into(),
             phone: Some("0905123456".into()),
             email: None,
+            organisation: None,
         },
         form,
         components: p.components.iter().filter(|c| c.mandatory).map(|c| c.key.clone()).collect(),
@@ -520,6 +521,7 @@ pub async fn online_filing_takes_components_from_the_warehouse(db: Db) {
             birth_date: None,
             assurance: motcua_domain::catalogue::Assurance::L2,
             expires_at: app.now() + Duration::hours(1),
+            organisation: None,
         };
         let ctx = Ctx::new(session.principal(), None);
         let p = app.procedure(&Principal::Anonymous, "1.001776", None).await.unwrap().procedure;
@@ -555,4 +557,39 @@ pub async fn online_filing_takes_components_from_the_warehouse(db: Db) {
         assert_eq!(tp2.documents[0].sha256, result.sha256);
         assert!(tp2.flags.from_warehouse && tp2.received, "{name}");
     }
+}
+
+pub async fn an_organisations_result_goes_to_its_warehouse(db: Db) {
+    // One store is enough: where the result is filed does not depend on the store.
+    let (_, config, _dir) = stores(1024 * 1024).await.swap_remove(0);
+    let (app, _) = demo_app(db, &config).await;
+    let reception = login(&app, "tiepnhan.hoian").await;
+    let person = "048203000006";
+    let organisation = motcua_app::identity::OrganisationAccount {
+        tax_code: "0401234566".into(),
+        name: "Công ty TNHH Xây dựng Hòa Xuân".into(),
+    };
+    // Received at the counter for the organisation (2.000815 is open to organisations), then its result issued.
+    let p = app.procedure(&Principal::Anonymous, "2.000815", None).await.unwrap().procedure;
+    let input = NewDossier {
+        procedure: "2.000815".into(),
+        case: None,
+        unit: Some("c20410".into()),
+        applicant: Applicant {
+            id_number: person.into(),
+            full_name: "Nguyễn Thị Dân".into(),
+            phone: None,
+            email: None,
+            organisation: Some(organisation.clone()),
+        },
+        form: motcua_app::demo::sample_form_values(p.form_for(None).unwrap(), person, "p48", "c20410"),
+        components: p.components.iter().filter(|c| c.mandatory).map(|c| c.key.clone()).collect(),
+    };
+    let d = app.receive_at_counter(&reception, input, None).await.unwrap();
+    let result = app.issue_result(&reception, d.id, "ban-sao-chung-thuc.pdf", body(PDF)).await.unwrap();
+    let org = Principal::Organisation { tax_code: organisation.tax_code.clone(), id_number: person.into() };
+    let held: Vec<_> = app.warehouse(&org).await.unwrap().into_iter().map(|w| w.id).collect();
+    assert_eq!(held, [result.id], "the organisation's warehouse holds its result");
+    assert!(app.warehouse(&Principal::Citizen { id_number: person.into() }).await.unwrap().is_empty());
+    assert_eq!(read_all(&app, &org, result.id).await, PDF);
 }

@@ -42,6 +42,7 @@ pub async fn forms_are_built_from_events_and_stored_once(db: Db) {
             full_name: "Nguyễn Thị Dân".into(),
             phone: Some("0905123456".into()),
             email: None,
+            organisation: None,
         },
         form,
         components: p.components.iter().filter(|c| c.mandatory).map(|c| c.key.clone()).collect(),

@@ -51,6 +51,7 @@ async fn complete(app: &App, code: &str, applicant_id: &str) -> NewDossier {
             full_name: "Nguyễn Thị Dân".into(),
             phone: Some("0905123456".into()),
             email: None,
+            organisation: None,
         },
         form,
         components: p.components.iter().filter(|c| c.mandatory).map(|c| c.key.clone()).collect(),

@@ -18,6 +18,11 @@ use openidconnect::url::Url;
 const REDIRECT: &str = "http://127.0.0.1:9/dang-nhap/vneid/callback";
 const L2_CITIZEN: &str = "048203000001";
 const L1_CITIZEN: &str = "049195123456";
+/// The organisation account of the L2 citizen (valid tax code), and one whose provider sends a bad tax code.
+const ORG_TAX_CODE: &str = "0401234566";
+const ORG_ACCOUNT: &str = "0401234566/048203000001";
+const OTHER_ORG_ACCOUNT: &str = "0400789124/048203000001";
+const BAD_ORG_ACCOUNT: &str = "0401234567/048203000001";
 
 fn users() -> Vec<IdpUser> {
     let born = |y, m, d| NaiveDate::from_ymd_opt(y, m, d).unwrap();
@@ -30,6 +35,13 @@ fn users() -> Vec<IdpUser> {
         faulty("048190000012", Fault::Expired),
         faulty("048190000013", Fault::WrongNonce),
         faulty("048190000014", Fault::WrongAudience),
+        IdpUser::new(L2_CITIZEN, "Nguyễn Thị Dân", born(2003, 5, 17), true)
+            .for_organisation(ORG_TAX_CODE, "Công ty TNHH Xây dựng Hòa Xuân"),
+        IdpUser::new(L2_CITIZEN, "Nguyễn Thị Dân", born(2003, 5, 17), true)
+            .for_organisation("0400789124", "Hợp tác xã Nông nghiệp Hòa Tiến"),
+        // The check digit is wrong: the relying party must not open a session for it.
+        IdpUser::new(L2_CITIZEN, "Nguyễn Thị Dân", born(2003, 5, 17), true)
+            .for_organisation("0401234567", "Công ty Sai Mã"),
     ]
 }
 
@@ -222,4 +234,75 @@ pub async fn assurance_levels_and_my_dossiers(db: Db) {
     // Nobody logged in has no "my dossiers".
     let anonymous = Ctx::new(motcua_domain::access::Principal::Anonymous, None);
     assert_eq!(app.citizen_dossiers(&anonymous).await.unwrap_err().error_code(), ErrorCode::Unauthenticated);
+}
+
+pub async fn organisation_accounts_file_and_list_the_organisations_dossiers(db: Db) {
+    use motcua_domain::access::Principal;
+    let (app, _) = setup(db).await;
+    // The same person, logged in with the organisation's account and with their own.
+    let org = log_in(&app, ORG_ACCOUNT).await.unwrap().session;
+    let org_account = org.organisation.clone().expect("an organisation session");
+    assert_eq!(
+        (org_account.tax_code.as_str(), org_account.name.as_str()),
+        (ORG_TAX_CODE, "Công ty TNHH Xây dựng Hòa Xuân")
+    );
+    assert_eq!(org.id_number, L2_CITIZEN, "the person acting is kept");
+    assert_eq!(
+        org.principal(),
+        Principal::Organisation { tax_code: ORG_TAX_CODE.into(), id_number: L2_CITIZEN.into() }
+    );
+    let token = log_in(&app, ORG_ACCOUNT).await.unwrap().token;
+    assert_eq!(app.authenticate_citizen(&token).await.unwrap().unwrap().organisation, Some(org_account.clone()));
+    let person = log_in(&app, L2_CITIZEN).await.unwrap().session;
+    assert_eq!(person.organisation, None);
+    let other = log_in(&app, OTHER_ORG_ACCOUNT).await.unwrap().session;
+    let (org_ctx, person_ctx, other_ctx) =
+        (Ctx::new(org.principal(), None), Ctx::new(person.principal(), None), Ctx::new(other.principal(), None));
+
+    // A procedure open to organisations (2.000815, chứng thực): filed as the organisation's dossier.
+    let filed = app.file_online(&org_ctx, &org, complete(&app, "2.000815", L2_CITIZEN).await, Some("org-1".into()));
+    let filed = filed.await.unwrap();
+    assert_eq!(filed.applicant.organisation, Some(org_account.clone()));
+    assert_eq!(filed.applicant.id_number, L2_CITIZEN, "the person who filed for it");
+    let timeline = app.dossier_timeline(&org_ctx.principal, filed.id).await.unwrap();
+    assert_eq!(timeline[0].actor_kind, "organisation");
+    assert_eq!(timeline[0].actor_id.as_deref(), Some(format!("{ORG_TAX_CODE}:{L2_CITIZEN}").as_str()));
+    // The person's own dossier is not the organisation's, and the other way round.
+    let own = app.file_online(&person_ctx, &person, complete(&app, "2.000815", L2_CITIZEN).await, None).await.unwrap();
+    assert_eq!(own.applicant.organisation, None);
+    let ids = |list: Vec<motcua_app::dossiers::DossierView>| list.into_iter().map(|d| d.id).collect::<Vec<_>>();
+    assert_eq!(ids(app.citizen_dossiers(&org_ctx).await.unwrap()), [filed.id]);
+    assert_eq!(ids(app.citizen_dossiers(&person_ctx).await.unwrap()), [own.id]);
+    assert!(app.citizen_dossiers(&other_ctx).await.unwrap().is_empty());
+    // Only the organisation opens its dossier: not the person on their own account, not another organisation.
+    assert_eq!(app.dossier(&org_ctx.principal, filed.id).await.unwrap().id, filed.id);
+    for stranger in [&person_ctx, &other_ctx] {
+        assert_eq!(app.dossier(&stranger.principal, filed.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+    }
+    assert_eq!(app.dossier(&org_ctx.principal, own.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+    // The warehouse of an organisation session is the organisation's (empty), not the person's.
+    assert!(app.warehouse(&org_ctx.principal).await.unwrap().is_empty());
+
+    // A procedure for citizens only (1.001570): an organisation's account is refused with the reason.
+    let refused = app.file_online(&org_ctx, &org, complete(&app, "1.001570", L2_CITIZEN).await, None).await;
+    let refused = refused.unwrap_err();
+    assert_eq!(refused.error_code(), ErrorCode::Forbidden);
+    assert!(refused.message_vi().contains("không dành cho tổ chức"), "{}", refused.message_vi());
+    // An organisation does not file "for another person".
+    let mut behalf = complete(&app, "2.000815", L2_CITIZEN).await;
+    behalf.on_behalf_of = Some(motcua_app::dossiers::representation::OnBehalfOf {
+        kind: "authorised".into(),
+        subject_id_number: L1_CITIZEN.into(),
+        subject_name: Some("Trần Văn Định".into()),
+        paper_component: None,
+    });
+    let refused = app.file_online(&org_ctx, &org, behalf, None).await.unwrap_err();
+    assert_eq!(refused.error_code(), ErrorCode::InvalidInput);
+    assert_eq!(ids(app.citizen_dossiers(&org_ctx).await.unwrap()), [filed.id], "nothing else was filed");
+}
+
+pub async fn organisation_accounts_with_a_bad_tax_code_are_refused(db: Db) {
+    let (app, _) = setup(db).await;
+    let message = refusal(log_in(&app, BAD_ORG_ACCOUNT).await);
+    assert!(message.contains("Mã số thuế"), "{message}");
 }

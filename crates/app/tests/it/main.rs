@@ -59,6 +59,7 @@ mod document_cases {
         clamd_refuses_infected_files_and_fails_closed,
         a_procedure_limits_the_size_of_its_files,
         online_filing_takes_components_from_the_warehouse,
+        an_organisations_result_goes_to_its_warehouse,
     );
 }
 
@@ -67,6 +68,7 @@ mod retention_cases {
     motcua_testkit::dual_test!(retention:
         purge_removes_old_keeps_recent_and_is_audited,
         scheduled_purge_runs_when_due,
+        purge_removes_long_inactive_citizen_profiles_and_expired_share_links,
     );
 }
 
@@ -129,6 +131,8 @@ mod identity_cases {
         forged_expired_and_misbound_tokens_are_refused,
         wrong_state_and_replayed_callbacks_are_refused,
         assurance_levels_and_my_dossiers,
+        organisation_accounts_file_and_list_the_organisations_dossiers,
+        organisation_accounts_with_a_bad_tax_code_are_refused,
     );
 }
 
@@ -152,5 +156,6 @@ mod representation_cases {
         a_parent_files_for_their_child_verified_and_logged,
         a_non_parent_is_refused_and_the_refusal_recorded,
         a_representative_without_a_recorded_relationship_is_refused,
+        the_subject_reads_a_dossier_filed_for_them_and_cannot_act_on_it,
     );
 }

@@ -166,7 +166,11 @@ pub async fn lookups_without_purpose_basis_or_scope_are_refused_and_recorded(db:
         case: None,
         unit: None,
         applicant: Applicant {
-            id_number: id.clone(), full_name: "Nguyễn Thị Dân".into(), phone: None, email: None
+            id_number: id.clone(),
+            full_name: "Nguyễn Thị Dân".into(),
+            phone: None,
+            email: None,
+            organisation: None,
         },
         form,
         components: p.components.iter().filter(|c| c.mandatory).map(|c| c.key.clone()).collect(),

@@ -24,6 +24,7 @@ fn session(id_number: &str, name: &str) -> (CitizenSession, Ctx) {
         birth_date: None,
         assurance: Assurance::L2,
         expires_at: Utc.with_ymd_and_hms(2030, 1, 1, 0, 0, 0).unwrap(),
+        organisation: None,
     };
     let ctx = Ctx::new(session.principal(), Some("req-rep".into()));
     (session, ctx)
@@ -223,4 +224,76 @@ pub async fn a_representative_without_a_recorded_relationship_is_refused(db: Db)
     // A plain filing by the same citizen records no representation.
     let own = app.file_online(&ctx, &s, filing(&app, me, None).await, None).await.unwrap();
     assert_eq!(app.dossier_representation(&ctx.principal, own.id).await.unwrap(), None);
+}
+
+pub async fn the_subject_reads_a_dossier_filed_for_them_and_cannot_act_on_it(db: Db) {
+    let (app, registry) = demo(db).await;
+    let child = (0..500)
+        .filter_map(|i| registry.population().person(i))
+        .find(|c| c.father.as_ref().and_then(|f| f.id_number.as_ref()).is_some())
+        .expect("a citizen whose father has an ID number");
+    let father_id = child.father.as_ref().unwrap().id_number.clone().unwrap();
+    let child_id = child.id_number.to_string();
+    let (father, father_ctx) = session(&father_id, "Cha Thử");
+    let form = filing(&app, &father_id, Some(claim("parent", &child_id, None))).await;
+    let d = app.file_online(&father_ctx, &father, form, None).await.unwrap();
+    let own = app.file_online(&father_ctx, &father, filing(&app, &father_id, None).await, None).await.unwrap();
+
+    // The child lists it among the dossiers filed for them (not their own father's plain dossier), with who filed
+    // and on what footing; the filer's contact details and the receipt's lookup PIN are not theirs to see.
+    let (_, child_ctx) = session(&child_id, "Con Thử");
+    let listed = app.dossiers_filed_for_me(&child_ctx).await.unwrap();
+    assert_eq!(listed.iter().map(|f| f.dossier.id).collect::<Vec<_>>(), [d.id]);
+    let seen = &listed[0];
+    assert_eq!(seen.representation.kind, RepresentationKind::Parent);
+    assert_eq!(seen.representation.representative_id_number, father_id);
+    assert_eq!(seen.dossier.applicant.id_number, father_id);
+    assert_eq!((seen.dossier.applicant.phone.as_deref(), seen.dossier.lookup_pin.as_str()), (None, ""));
+    assert!(app.citizen_dossiers(&child_ctx).await.unwrap().is_empty(), "not the applicant's list");
+
+    // One dossier with its status and timeline.
+    let (one, timeline) = app.dossier_filed_for_me(&child_ctx.principal, d.id).await.unwrap();
+    assert_eq!((one.dossier.id, one.dossier.status), (d.id, d.status));
+    assert!(timeline.iter().any(|e| e.action == Some(motcua_domain::dossier::Action::Submit)), "{timeline:?}");
+    // Only that one: the father's own dossier, and any dossier for the father himself, are not found.
+    let not_theirs = app.dossier_filed_for_me(&child_ctx.principal, own.id).await.unwrap_err();
+    assert_eq!(not_theirs.error_code(), ErrorCode::NotFound);
+    assert_eq!(
+        app.dossier_filed_for_me(&father_ctx.principal, d.id).await.unwrap_err().error_code(),
+        ErrorCode::NotFound
+    );
+    assert!(app.dossiers_filed_for_me(&father_ctx).await.unwrap().is_empty());
+    let (_, stranger) = session("048203000001", "Người Lạ");
+    assert_eq!(
+        app.dossier_filed_for_me(&stranger.principal, d.id).await.unwrap_err().error_code(),
+        ErrorCode::NotFound
+    );
+    assert!(app.dossiers_filed_for_me(&stranger).await.unwrap().is_empty());
+    assert_eq!(
+        app.dossiers_filed_for_me(&Ctx::new(Principal::Anonymous, None)).await.unwrap_err().error_code(),
+        ErrorCode::Unauthenticated
+    );
+
+    // Read-only: every action of an applicant, and the applicant's own reads, refuse the subject as if the dossier
+    // did not exist; nothing changes.
+    for action in ["withdraw", "supplement", "resubmit_to_reception", "submit"] {
+        let request = motcua_app::dossiers::ActionRequest::new(action, d.version);
+        let refused = app.act_on_dossier(&child_ctx, d.id, request).await.unwrap_err();
+        assert_eq!(refused.error_code(), ErrorCode::NotFound, "{action}");
+    }
+    let attach = app.attach_from_warehouse(&child_ctx, d.id, "tp1", uuid::Uuid::nil()).await.unwrap_err();
+    assert_eq!(attach.error_code(), ErrorCode::NotFound);
+    assert_eq!(app.dossier(&child_ctx.principal, d.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+    assert_eq!(app.dossier_timeline(&child_ctx.principal, d.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+    assert_eq!(app.dossier_files(&child_ctx.principal, d.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+    assert_eq!(app.dossier_provenance(&child_ctx.principal, d.id).await.unwrap_err().error_code(), ErrorCode::NotFound);
+    let unchanged = app.dossier(&father_ctx.principal, d.id).await.unwrap();
+    assert_eq!((unchanged.status, unchanged.version), (d.status, d.version));
+
+    // The applicant withdraws; the child sees the new status and the step in the timeline.
+    let request = motcua_app::dossiers::ActionRequest::new("withdraw", d.version);
+    app.act_on_dossier(&father_ctx, d.id, request).await.unwrap();
+    let (after, timeline) = app.dossier_filed_for_me(&child_ctx.principal, d.id).await.unwrap();
+    assert_eq!(after.dossier.status, motcua_domain::dossier::Status::Withdrawn);
+    assert_eq!(timeline.last().and_then(|e| e.action), Some(motcua_domain::dossier::Action::Withdraw));
 }

@@ -514,6 +514,16 @@ impl Procedure {
         self.forms.iter().find(|f| f.case.as_deref() == case).or_else(|| self.forms.first())
     }
 
+    /// Whether `subject` may file this procedure (its published subjects name it, or name nobody).
+    pub fn accepts(&self, subject: Subject) -> bool {
+        self.subjects.is_empty() || self.subjects.contains(&subject)
+    }
+
+    /// The published subjects in Vietnamese, comma-separated.
+    pub fn subjects_vi(&self) -> String {
+        self.subjects.iter().map(|s| s.label_vi()).collect::<Vec<_>>().join(", ")
+    }
+
     /// The components required for `case`.
     pub fn components_for<'a>(&'a self, case: Option<&'a str>) -> impl Iterator<Item = &'a Component> + 'a {
         self.components

@@ -43,9 +43,9 @@ pub fn attach_demo(
         redirect_uris: vec![redirect.clone()],
     };
     let users = idp::demo_users();
-    println!("\nĐăng nhập bằng VNeID (máy chủ định danh tham chiếu tại {issuer}), công dân mẫu:");
+    println!("\nĐăng nhập bằng VNeID (máy chủ định danh tham chiếu tại {issuer}), tài khoản mẫu:");
     for u in &users {
-        println!("  {} {:<28} mức độ {}", u.personal_id, u.full_name, if u.level2 { 2 } else { 1 });
+        println!("  {}", u.describe());
     }
     let config = motcua_app::identity::IdentityConfig {
         issuer_url: issuer.clone(),
@@ -78,7 +78,7 @@ pub async fn serve(
     );
     println!("  client_id {}, redirect_uri {}", client.client_id, client.redirect_uris.join(", "));
     for u in &users {
-        println!("  {} {:<28} mức độ {}", u.personal_id, u.full_name, if u.level2 { 2 } else { 1 });
+        println!("  {}", u.describe());
     }
     let router = idp::router(IdpConfig::new(&issuer, client, users));
     tokio::select! {

@@ -30,6 +30,7 @@ pub async fn purge(settings: &Settings, json: bool) -> anyhow::Result<()> {
     line("Phiên công dân hết hạn (citizen sessions)", report.citizen_sessions);
     line("Đăng nhập dở dang (citizen logins)", report.citizen_logins);
     line("Liên kết chia sẻ hết hạn (share links)", report.share_links);
+    line("Hồ sơ công dân lâu không đăng nhập (citizen profiles)", report.citizen_profiles);
     println!("Tổng cộng (total): {}", report.total());
     Ok(())
 }

@@ -39,3 +39,28 @@ async fn inbox_pages_read_the_queue_indexes() {
     }
     t.finish().await;
 }
+
+/// "My dossiers" and "the organisation's dossiers" (`citizens::dossiers_of_applicant` / `_of_organisation`, same
+/// expressions) read their expression indexes.
+#[tokio::test]
+async fn applicant_lists_read_their_indexes() {
+    let t = TestDb::sqlite().await;
+    let cases = [
+        (
+            "SELECT * FROM dossiers WHERE (applicant ->> 'id_number') = '048203000001' \
+             AND (applicant -> 'organisation' ->> 'tax_code') IS NULL ORDER BY created_at DESC LIMIT 200",
+            "INDEX dossiers_applicant ",
+        ),
+        (
+            "SELECT * FROM dossiers WHERE (applicant -> 'organisation' ->> 'tax_code') = '0401234566' \
+             ORDER BY created_at DESC LIMIT 200",
+            "INDEX dossiers_applicant_organisation",
+        ),
+    ];
+    for (sql, expected) in cases {
+        let plan = plan(&t.url(), sql).await;
+        assert!(plan.contains(expected), "expected {expected} in\n{plan}");
+        assert!(!plan.contains("SCAN dossiers"), "a full scan in\n{plan}");
+    }
+    t.finish().await;
+}

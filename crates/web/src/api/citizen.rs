@@ -33,6 +33,9 @@ pub struct CitizenDto {
     pub assurance: String,
     /// When the session ends.
     pub expires_at: DateTime<Utc>,
+    /// The organisation, when logged in with an organisation's account: the dossiers listed and filed are its.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<crate::api::dossiers::OrganisationDto>,
 }
 
 fn citizen(caller: &Caller) -> Result<&CitizenSession, ApiError> {
@@ -52,6 +55,7 @@ pub async fn me(caller: Caller) -> Result<Json<CitizenDto>, ApiError> {
         birth_date: c.birth_date,
         assurance: format!("{:?}", c.assurance),
         expires_at: c.expires_at,
+        organisation: c.organisation.as_ref().map(crate::api::dossiers::OrganisationDto::from),
     }))
 }
 
@@ -230,7 +234,19 @@ pub async fn get(
 ) -> Result<Json<CitizenDossierDto>, ApiError> {
     citizen(&caller)?;
     let principal = caller.principal();
-    let dossier = state.app.dossier(&principal, id).await?;
+    let dossier = match state.app.dossier(&principal, id).await {
+        Ok(dossier) => dossier,
+        // Not the applicant's: the person it was filed for reads it (read-only, without the filer's contacts).
+        Err(e) if e.error_code() == ErrorCode::NotFound => {
+            let (filed, timeline) = state.app.dossier_filed_for_me(&principal, id).await?;
+            return Ok(Json(CitizenDossierDto {
+                dossier: DossierDto::from(&filed.dossier),
+                timeline: timeline.iter().map(TimelineEntryDto::from).collect(),
+                representation: Some(RepresentationDto::from(filed.representation)),
+            }));
+        }
+        Err(e) => return Err(e.into()),
+    };
     let timeline = state.app.dossier_timeline(&principal, id).await?;
     let representation = state.app.dossier_representation(&principal, id).await?;
     Ok(Json(CitizenDossierDto {

@@ -18,6 +18,7 @@ use crate::error::ApiError;
 use crate::extract::{AppJson, AppPath, AppQuery, Caller};
 use crate::state::AppState;
 use motcua_app::dossiers::{InboxFilter, Payment};
+use motcua_app::identity::OrganisationAccount;
 
 /// The header that makes a reception safe to retry.
 pub const IDEMPOTENCY_KEY: &str = "idempotency-key";
@@ -35,11 +36,35 @@ pub struct ApplicantDto {
     /// E-mail, for notices.
     #[serde(default)]
     pub email: Option<String>,
+    /// The organisation filing, when the person above files for it (tax code checked); absent for a person.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<OrganisationDto>,
+}
+
+/// An organisation applicant (tổ chức, doanh nghiệp).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+pub struct OrganisationDto {
+    /// Tax code (mã số thuế): 10 digits, or 10 digits, `-` and 3 digits for a dependent unit.
+    pub tax_code: String,
+    /// Registered name.
+    pub name: String,
+}
+
+impl From<&OrganisationAccount> for OrganisationDto {
+    fn from(o: &OrganisationAccount) -> Self {
+        Self { tax_code: o.tax_code.clone(), name: o.name.clone() }
+    }
 }
 
 impl From<ApplicantDto> for Applicant {
     fn from(a: ApplicantDto) -> Self {
-        Self { id_number: a.id_number, full_name: a.full_name, phone: a.phone, email: a.email }
+        Self {
+            id_number: a.id_number,
+            full_name: a.full_name,
+            phone: a.phone,
+            email: a.email,
+            organisation: a.organisation.map(|o| OrganisationAccount { tax_code: o.tax_code, name: o.name }),
+        }
     }
 }
 
@@ -50,6 +75,7 @@ impl From<&Applicant> for ApplicantDto {
             full_name: a.full_name.clone(),
             phone: a.phone.clone(),
             email: a.email.clone(),
+            organisation: a.organisation.as_ref().map(OrganisationDto::from),
         }
     }
 }

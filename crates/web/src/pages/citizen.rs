@@ -149,6 +149,8 @@ struct DossierRow {
     procedure: String,
     status: &'static str,
     due_at: String,
+    /// Who filed it (shown on an organisation's list, where several people file).
+    filed_by: String,
 }
 
 #[derive(Template)]
@@ -158,8 +160,24 @@ struct ListPage {
     name: String,
     id_number: String,
     assurance: &'static str,
+    /// The organisation of an organisation account: its dossiers are listed.
+    organisation: Option<motcua_app::identity::OrganisationAccount>,
     rows: Vec<DossierRow>,
+    /// Dossiers others filed for the citizen (they are the recorded subject): read-only.
+    for_me: Vec<ForMeRow>,
     notices: Vec<NoticeRow>,
+}
+
+/// A dossier someone else filed for the citizen, as listed to them.
+struct ForMeRow {
+    id: Uuid,
+    code: String,
+    procedure: String,
+    status: &'static str,
+    due_at: String,
+    /// Who filed it, and on what footing.
+    filed_by: String,
+    kind: &'static str,
 }
 
 /// A portal notice of a status change, as listed to its applicant.
@@ -196,6 +214,23 @@ pub async fn my_dossiers(State(state): State<AppState>, caller: Caller) -> Resul
             procedure: procedure_name(&state, &caller, d).await,
             status: d.status.label_vi(),
             due_at: instant_or_dash(d.due_at),
+            filed_by: d.applicant.full_name.clone(),
+        });
+    }
+    // An organisation's account lists the organisation's dossiers; a person also sees those filed for them.
+    let filed_for_me =
+        if citizen.organisation.is_none() { state.app.dossiers_filed_for_me(&caller.ctx()).await? } else { Vec::new() };
+    let mut for_me = Vec::with_capacity(filed_for_me.len());
+    for f in &filed_for_me {
+        let d = &f.dossier;
+        for_me.push(ForMeRow {
+            id: d.id,
+            code: d.code.clone().unwrap_or_else(|| "—".into()),
+            procedure: procedure_name(&state, &caller, d).await,
+            status: d.status.label_vi(),
+            due_at: instant_or_dash(d.due_at),
+            filed_by: format!("{} — số định danh {}", d.applicant.full_name, d.applicant.id_number),
+            kind: f.representation.kind_label,
         });
     }
     render(&ListPage {
@@ -203,7 +238,9 @@ pub async fn my_dossiers(State(state): State<AppState>, caller: Caller) -> Resul
         name: citizen.full_name.clone(),
         id_number: citizen.id_number.clone(),
         assurance: citizen.assurance_vi(),
+        organisation: citizen.organisation.clone(),
         rows,
+        for_me,
         notices: notice_rows(&state.app.notices_for(&caller.principal()).await?),
     })
 }
@@ -230,6 +267,8 @@ struct DossierPage {
     filed: bool,
     notices: Vec<NoticeRow>,
     representation: Option<motcua_app::dossiers::representation::RepresentationView>,
+    /// Filed for the citizen by someone else: read-only, without the filer's notices and lookup PIN.
+    for_me: bool,
 }
 
 /// Query of the dossier page: just filed?
@@ -250,13 +289,32 @@ pub async fn my_dossier(
     }
     let id = Uuid::parse_str(&id).map_err(|_| AppError::not_found("hồ sơ"))?;
     let principal = caller.principal();
-    let d = state.app.dossier(&principal, id).await?;
-    let history = state.app.dossier_timeline(&principal, id).await?;
+    let (d, history, notices, representation, for_me) = match state.app.dossier(&principal, id).await {
+        Ok(d) => {
+            let history = state.app.dossier_timeline(&principal, id).await?;
+            let notices = state.app.notices_for(&principal).await?;
+            let representation = state.app.dossier_representation(&principal, id).await?;
+            (d, history, notices, representation, false)
+        }
+        // Not their own: perhaps one someone else filed for them (they are its recorded subject), read-only.
+        Err(e)
+            if e.error_code() == motcua_app::ErrorCode::NotFound
+                && matches!(principal, motcua_domain::access::Principal::Citizen { .. }) =>
+        {
+            let (filed, history) = state.app.dossier_filed_for_me(&principal, id).await?;
+            (filed.dossier, history, Vec::new(), Some(filed.representation), true)
+        }
+        Err(e) => return Err(e.into()),
+    };
     let tree = state.app.tree();
-    let timeline = history.iter().map(|e| timeline_row(e, &tree)).collect();
-    let notices = state.app.notices_for(&principal).await?;
-    let representation = state.app.dossier_representation(&principal, id).await?;
+    let mut timeline: Vec<TimelineRow> = history.iter().map(|e| timeline_row(e, &tree)).collect();
+    if for_me {
+        for row in timeline.iter_mut().filter(|r| r.unit == CITIZEN_ACTOR) {
+            "Người nộp thay cho bạn".clone_into(&mut row.unit);
+        }
+    }
     render(&DossierPage {
+        for_me,
         representation,
         notices: notice_rows(notices.iter().filter(|n| n.dossier == id)),
         portal: Portal::of(&state.config.portal_name, &caller),
@@ -271,6 +329,9 @@ pub async fn my_dossier(
     })
 }
 
+/// Who acted in a timeline row when it was the citizen who filed.
+const CITIZEN_ACTOR: &str = "Bạn (người nộp hồ sơ)";
+
 fn timeline_row(e: &TimelineEntry, tree: &motcua_domain::unit::UnitTree) -> TimelineRow {
     TimelineRow {
         at: instant_vi(&e.at),
@@ -280,7 +341,7 @@ fn timeline_row(e: &TimelineEntry, tree: &motcua_domain::unit::UnitTree) -> Time
             (label, _) => label.to_owned(),
         },
         unit: match e.actor_kind.as_str() {
-            "citizen" => "Bạn (người nộp hồ sơ)".to_owned(),
+            "citizen" => CITIZEN_ACTOR.to_owned(),
             "officer" => {
                 e.actor_unit.as_deref().map_or_else(|| "Cơ quan giải quyết".to_owned(), |u| unit_name(tree, u))
             }

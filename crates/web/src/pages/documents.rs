@@ -238,6 +238,8 @@ struct WarehouseRow {
 #[template(path = "warehouse.html")]
 struct WarehousePage {
     portal: Portal,
+    /// The organisation whose warehouse this is, for an organisation account.
+    organisation: Option<String>,
     documents: Vec<WarehouseRow>,
     shared: Option<(String, String)>,
 }
@@ -261,7 +263,8 @@ async fn warehouse_page(
             file_name: d.file_name,
         })
         .collect();
-    render(&WarehousePage { portal: Portal::of(&state.config.portal_name, caller), documents, shared })
+    let organisation = caller.citizen.as_ref().and_then(|c| c.organisation.as_ref()).map(|o| o.name.clone());
+    render(&WarehousePage { portal: Portal::of(&state.config.portal_name, caller), organisation, documents, shared })
 }
 
 /// `GET /ca-nhan/kho-du-lieu` — the logged-in citizen's warehouse.

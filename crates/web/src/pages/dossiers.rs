@@ -415,6 +415,7 @@ fn new_dossier(code: &str, values: &BTreeMap<String, String>) -> NewDossier {
             full_name: values.get(FULL_NAME).map(|v| v.trim().to_owned()).unwrap_or_default(),
             phone: optional(values, PHONE),
             email: optional(values, EMAIL),
+            organisation: None,
         },
         form,
         components,

@@ -45,6 +45,13 @@ const BEHALF_ID: &str = "nop-cho-so-dinh-danh";
 const BEHALF_NAME: &str = "nop-cho-ho-ten";
 /// The component carrying the authorisation or guardianship paper.
 const BEHALF_PAPER: &str = "nop-cho-giay-to";
+/// Which button of the page was pressed: [`PREFILL_CHILD`] asks for the child's data instead of filing.
+const ACTION: &str = "hanh-dong";
+/// "Điền sẵn thông tin của con": a parent asks for the form prefilled with their child's registry data.
+const PREFILL_CHILD: &str = "dien-san-con";
+/// Hidden: the form is prefilled with the data of the child whose ID number it carries (so filing puts the child's
+/// values back, not the parent's).
+const BEHALF_PREFILLED: &str = "nop-cho-dien-san";
 
 /// One e-form field as the shared template `eform_fields.html` renders it.
 pub(crate) struct FieldView {
@@ -130,6 +137,9 @@ pub(crate) struct Prefilled {
     message: Option<String>,
     /// The citizen's warehouse documents that can stand in for components of the procedure.
     offers: Vec<Offer>,
+    /// Filled with the data of the filer's child (their name when the registry gave it, their ID number), not the
+    /// filer's own.
+    child: Option<(Option<String>, String)>,
 }
 
 /// The prefill of the citizen's form: only this form's fields whose source the session's level may use, and not
@@ -144,19 +154,76 @@ async fn prefilled(state: &AppState, caller: &Caller, p: &Procedure, case: Optio
         Err(e) => return Prefilled { message: Some(e.message_vi()), offers, ..Prefilled::default() },
     };
     let mut out = Prefilled { message: prefill.message.clone(), offers, ..Prefilled::default() };
-    for field in &form.fields {
-        let usable = field.prefill.as_ref().is_some_and(|s| s.min_assurance() <= citizen.assurance);
-        if !usable || field.kind == FieldType::Address {
-            continue;
-        }
-        let found =
-            prefill.fields.iter().find(|f| f.key == field.key && f.locked && f.form.as_deref() == form.case.as_deref());
-        if let Some(filled) = found {
-            out.values.insert(field.key.clone(), filled.value.clone());
-            out.sources.insert(field.key.clone(), filled.source.clone());
+    out.take(form, &prefill, citizen.assurance);
+    out
+}
+
+/// The prefill of the form with the registry data of the child a parent files for (`App::prefill_for_subject`: the
+/// relation is verified in the population registry first; both lookups are logged with their purposes). A bad ID
+/// number, or a child the registry does not give the citizen as its father or mother, is an error: nothing is filled.
+async fn prefilled_for_child(
+    state: &AppState,
+    caller: &Caller,
+    p: &Procedure,
+    case: Option<&str>,
+    child_id: &str,
+) -> Result<Prefilled, motcua_app::AppError> {
+    let Some(citizen) = &caller.citizen else {
+        return Err(motcua_app::AppError::code(ErrorCode::Unauthenticated));
+    };
+    let claim = OnBehalfOf {
+        kind: RepresentationKind::Parent.as_str().into(),
+        subject_id_number: child_id.trim().to_owned(),
+        subject_name: None,
+        paper_component: None,
+    };
+    let prefill = state.app.prefill_for_subject(&caller.ctx(), citizen, p.code.as_str(), &claim).await?;
+    let offers = state.app.warehouse_offers(&caller.principal(), p.code.as_str(), case).await.unwrap_or_default();
+    let name = prefill.fields.iter().find(|f| f.source == "population.full_name").map(|f| f.value.clone());
+    let mut out = Prefilled {
+        message: prefill.message.clone(),
+        offers,
+        child: Some((name, claim.subject_id_number.clone())),
+        ..Prefilled::default()
+    };
+    if let Ok(form) = form_of(p, case) {
+        out.take(form, &prefill, citizen.assurance);
+    }
+    Ok(out)
+}
+
+impl Prefilled {
+    /// Takes the locked values of `form`'s fields whose source the session's level may use, but not addresses (the
+    /// registry's address is one text, the form's address three parts: the citizen picks them).
+    fn take(
+        &mut self,
+        form: &FormSchema,
+        prefill: &motcua_app::population::Prefill,
+        assurance: motcua_domain::catalogue::Assurance,
+    ) {
+        for field in &form.fields {
+            let usable = field.prefill.as_ref().is_some_and(|s| s.min_assurance() <= assurance);
+            if !usable || field.kind == FieldType::Address {
+                continue;
+            }
+            let found = prefill
+                .fields
+                .iter()
+                .find(|f| f.key == field.key && f.locked && f.form.as_deref() == form.case.as_deref());
+            if let Some(filled) = found {
+                self.values.insert(field.key.clone(), filled.value.clone());
+                self.sources.insert(field.key.clone(), filled.source.clone());
+            }
         }
     }
-    out
+}
+
+/// The ID number of the child whose data the submitted form was prefilled with, when the citizen still files for
+/// their child (`nop-cho` = `parent`); the filing then puts the child's values back.
+fn child_prefilled(values: &BTreeMap<String, String>) -> Option<String> {
+    let text = |k: &str| values.get(k).map(|v| v.trim()).filter(|v| !v.is_empty());
+    text(BEHALF_PREFILLED)?;
+    (text(BEHALF) == Some(RepresentationKind::Parent.as_str())).then(|| text(BEHALF_ID).unwrap_or_default().to_owned())
 }
 
 /// The online-filing part of the page.
@@ -164,6 +231,8 @@ async fn prefilled(state: &AppState, caller: &Caller, p: &Procedure, case: Optio
 struct Filing {
     /// The logged-in citizen: name, ID number, level.
     citizen: Option<(String, String, &'static str)>,
+    /// The organisation of an organisation account: name, tax code (the dossier will be the organisation's).
+    organisation: Option<(String, String)>,
     /// Where a visitor logs in and comes back.
     login_url: String,
     /// Why this session cannot file (level too low).
@@ -182,6 +251,12 @@ struct Filing {
     behalf_name: String,
     /// The components that can carry the authorisation or guardianship paper.
     behalf_papers: Vec<Choice>,
+    /// The form is prefilled with the data of the citizen's child: their name (when known) and ID number.
+    child: Option<(Option<String>, String)>,
+    /// Why the child's data could not be prefilled.
+    child_problem: Option<String>,
+    /// The child's ID number as typed in "Nộp cho con" (kept when it was refused).
+    child_typed: String,
 }
 
 impl Filing {
@@ -366,7 +441,7 @@ fn filing(
     let code = p.code.to_string();
     let login_url = format!("/dang-nhap/vneid?next=/thu-tuc/{code}/nop");
     let Some(citizen) = &caller.citizen else { return Filing { login_url, ..Filing::default() } };
-    let refused = state.app.require_assurance(citizen, p.min_assurance).err().and_then(|e| e.detail_vi());
+    let refused = state.app.require_eligible(citizen, p).err().and_then(|e| e.detail_vi());
     let today = motcua_domain::time::local_date(state.app.now());
     let tree = state.app.tree();
     let chosen_unit = values.get(UNIT).map(String::as_str).unwrap_or_default();
@@ -419,6 +494,7 @@ fn filing(
         behalf_name: values.get(BEHALF_NAME).cloned().unwrap_or_default(),
         behalf_papers,
         citizen: Some((citizen.full_name.clone(), citizen.id_number.clone(), citizen.assurance_vi())),
+        organisation: citizen.organisation.as_ref().map(|o| (o.name.clone(), o.tax_code.clone())),
         login_url,
         refused,
         problems: Vec::new(),
@@ -426,6 +502,9 @@ fn filing(
         units,
         components,
         prefill_message: None,
+        child: None,
+        child_problem: None,
+        child_typed: String::new(),
     }
 }
 
@@ -445,6 +524,7 @@ fn page_with(
     let tree = state.app.tree();
     let mut filing = filing(state, caller, p, case, outcome.values);
     filing.prefill_message.clone_from(&prefilled.message);
+    filing.child.clone_from(&prefilled.child);
     for c in &mut filing.components {
         let chosen = outcome.values.get(&format!("{WAREHOUSE}{}", c.key)).map_or("", String::as_str);
         c.offers = prefilled
@@ -569,6 +649,9 @@ pub async fn submit(
     };
     let today = motcua_domain::time::local_date(state.app.now());
     if caller.citizen.is_some() {
+        if values.get(ACTION).map(String::as_str) == Some(PREFILL_CHILD) {
+            return prefill_child(&state, &caller, p, case, &values).await;
+        }
         return file(&state, &caller, p, case, &values).await;
     }
     match validate_form(&state, form, &values, today) {
@@ -599,8 +682,21 @@ async fn file(
     let Some(citizen) = &caller.citizen else {
         return Err(PageError(motcua_app::AppError::code(ErrorCode::Unauthenticated)));
     };
-    // Locked values are the sources', whatever the browser sent.
-    let prefilled = prefilled(state, caller, p, case).await;
+    // Locked values are the sources', whatever the browser sent: the child's when the form was prefilled for them
+    // (the relation is verified again), else the citizen's own.
+    let prefilled = match child_prefilled(values) {
+        Some(child) => match prefilled_for_child(state, caller, p, case, &child).await {
+            Ok(prefilled) => prefilled,
+            Err(e) => {
+                let status = crate::error::status_of(e.error_code());
+                let outcome = Outcome { values, errors: BTreeMap::new(), valid: None, notice: None };
+                let mut page = page_with(state, caller, p, case, outcome, &Prefilled::default());
+                page.filing.problems = vec![e.detail_vi().unwrap_or_else(|| e.message_vi())];
+                return render_with_status(&page, status);
+            }
+        },
+        None => prefilled(state, caller, p, case).await,
+    };
     let mut form: BTreeMap<String, String> =
         values.iter().filter(|(k, _)| !k.contains('-')).map(|(k, v)| (k.clone(), v.clone())).collect();
     form.extend(prefilled.values.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -648,6 +744,51 @@ async fn file(
             let outcome = Outcome { values, errors, valid: None, notice: None };
             let mut page = page_with(state, caller, p, case, outcome, &prefilled);
             page.filing.problems = problems;
+            render_with_status(&page, status)
+        }
+    }
+}
+
+/// "Điền sẵn thông tin của con": the form again, prefilled and locked with the child's registry data and set to file
+/// for the child (`nop-cho` = `parent`, their ID number), or, when the ID number is bad or the registry does not
+/// give the citizen as the child's father or mother, the citizen's own form with the reason and nothing of the
+/// child's.
+async fn prefill_child(
+    state: &AppState,
+    caller: &Caller,
+    p: &Procedure,
+    case: Option<&str>,
+    values: &BTreeMap<String, String>,
+) -> Result<Response, PageError> {
+    let child = values.get(BEHALF_ID).map(|v| v.trim().to_owned()).unwrap_or_default();
+    let mut shown: BTreeMap<String, String> = values
+        .iter()
+        .filter(|(k, _)| [CASE, FILING_KEY, UNIT].contains(&k.as_str()))
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    match prefilled_for_child(state, caller, p, case, &child).await {
+        Ok(prefilled) => {
+            shown.insert(BEHALF.into(), RepresentationKind::Parent.as_str().into());
+            shown.insert(BEHALF_ID.into(), child.clone());
+            // The child's ID number where the form asks for the ID number of the login: suggested, not locked (it
+            // is the login's own number that the login vouches for).
+            if let Ok(form) = form_of(p, case) {
+                for f in form.fields.iter().filter(|f| {
+                    matches!(&f.prefill, Some(motcua_domain::catalogue::PrefillSource::Identity(k)) if k == "id_number")
+                }) {
+                    shown.insert(f.key.clone(), child.clone());
+                }
+            }
+            let outcome = Outcome { values: &shown, errors: BTreeMap::new(), valid: None, notice: None };
+            render(&page_with(state, caller, p, case, outcome, &prefilled))
+        }
+        Err(e) => {
+            let status = crate::error::status_of(e.error_code());
+            let own = prefilled(state, caller, p, case).await;
+            let outcome = Outcome { values: &shown, errors: BTreeMap::new(), valid: None, notice: None };
+            let mut page = page_with(state, caller, p, case, outcome, &own);
+            page.filing.child_problem = Some(e.detail_vi().unwrap_or_else(|| e.message_vi()));
+            page.filing.child_typed = child;
             render_with_status(&page, status)
         }
     }

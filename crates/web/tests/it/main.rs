@@ -71,6 +71,7 @@ mod dossier_forms_cases {
 }
 
 mod citizen;
+mod organisation;
 mod representation;
 
 mod drafts;
@@ -116,7 +117,16 @@ mod totp_cases {
     motcua_testkit::dual_test!(totp: enrol_then_log_in_with_a_code);
 }
 
+mod organisation_cases {
+    use super::organisation;
+    motcua_testkit::dual_test!(organisation: an_organisation_files_and_lists_its_dossiers);
+}
+
 mod representation_cases {
     use super::representation;
-    motcua_testkit::dual_test!(representation: a_parent_files_for_a_child_through_the_api_and_pages);
+    motcua_testkit::dual_test!(representation:
+        a_parent_files_for_a_child_through_the_api_and_pages,
+        a_parent_has_the_form_prefilled_with_their_childs_data_and_files_it,
+        the_child_opens_the_dossier_filed_for_them_read_only,
+    );
 }
