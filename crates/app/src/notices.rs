@@ -280,12 +280,7 @@ impl App {
 
     /// The notices of the logged-in citizen, newest first (the portal's "thông báo").
     pub async fn notices_for(&self, principal: &Principal) -> Result<Vec<Notice>, AppError> {
-        let (Principal::Citizen { id_number } | Principal::Organisation { id_number, .. }) = principal else {
-            return Err(AppError::code(match principal {
-                Principal::Anonymous => ErrorCode::Unauthenticated,
-                _ => ErrorCode::Forbidden,
-            }));
-        };
+        let id_number = crate::identity::person_of(principal)?;
         let mut tx = self.db().read().await?;
         let list = store::notices_for(&mut tx, id_number, 100).await?;
         tx.commit().await?;

@@ -348,16 +348,8 @@ pub async fn dossiers_of_applicant(
     limit: u64,
 ) -> Result<Vec<DossierRecord>, StorageError> {
     // `->>` reads a JSON member as text on both SQLite (≥ 3.38) and PostgreSQL (jsonb): one query for both.
-    tx.fetch_all(
-        Query::select()
-            .column(Asterisk)
-            .from(Dossiers::Table)
-            .and_where(Expr::cust("(applicant ->> 'id_number')").eq(id_number))
-            .and_where(Expr::cust(ORGANISATION_TAX_CODE).is_null())
-            .order_by(Dossiers::CreatedAt, Order::Desc)
-            .limit(limit),
-    )
-    .await
+    let own = [Expr::cust("(applicant ->> 'id_number')").eq(id_number), Expr::cust(ORGANISATION_TAX_CODE).is_null()];
+    newest_dossiers_where(tx, own, limit).await
 }
 
 /// The dossiers of an organisation (its tax code, whoever filed them for it), newest first, at most `limit`
@@ -367,13 +359,18 @@ pub async fn dossiers_of_organisation(
     tax_code: &str,
     limit: u64,
 ) -> Result<Vec<DossierRecord>, StorageError> {
-    tx.fetch_all(
-        Query::select()
-            .column(Asterisk)
-            .from(Dossiers::Table)
-            .and_where(Expr::cust(ORGANISATION_TAX_CODE).eq(tax_code))
-            .order_by(Dossiers::CreatedAt, Order::Desc)
-            .limit(limit),
-    )
-    .await
+    newest_dossiers_where(tx, [Expr::cust(ORGANISATION_TAX_CODE).eq(tax_code)], limit).await
+}
+
+async fn newest_dossiers_where(
+    tx: &mut Tx,
+    conditions: impl IntoIterator<Item = sea_query::SimpleExpr>,
+    limit: u64,
+) -> Result<Vec<DossierRecord>, StorageError> {
+    let mut query = Query::select();
+    query.column(Asterisk).from(Dossiers::Table);
+    for condition in conditions {
+        query.and_where(condition);
+    }
+    tx.fetch_all(query.order_by(Dossiers::CreatedAt, Order::Desc).limit(limit)).await
 }

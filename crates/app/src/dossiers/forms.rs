@@ -230,8 +230,8 @@ impl App {
     }
 
     /// One form as a PDF whose QR code points to `<public_base_url>/tra-cuu-ho-so?ma=<code>`; stored with the
-    /// dossier when a document store is configured.
-    #[cfg(feature = "pdf")]
+    /// dossier when a document store is configured. Without the `pdf` feature: `not_built`, after the same answers
+    /// for unknown dossiers and forms not yet created.
     pub async fn dossier_form_pdf(
         &self,
         ctx: &Ctx,
@@ -240,29 +240,13 @@ impl App {
         public_base_url: &str,
     ) -> Result<Vec<u8>, AppError> {
         let doc = self.dossier_form(&ctx.principal, id, form).await?;
-        let url = motcua_pdf::status_url(public_base_url, &doc.code);
-        let (doc, pdf) = render(doc, url).await?;
+        let (doc, pdf) = render(doc, public_base_url, Qr::StatusOfDossier).await?;
         self.keep_form(ctx, id, &doc, &pdf).await;
         Ok(pdf)
     }
 
-    /// Without the `pdf` feature: `not_built`.
-    #[cfg(not(feature = "pdf"))]
-    pub async fn dossier_form_pdf(
-        &self,
-        ctx: &Ctx,
-        id: Uuid,
-        form: FormKind,
-        _public_base_url: &str,
-    ) -> Result<Vec<u8>, AppError> {
-        // Same answers as with the feature for unknown dossiers and forms not yet created.
-        self.dossier_form(&ctx.principal, id, form).await?;
-        Err(not_built())
-    }
-
     /// Stores a generated form with its dossier unless the same bytes are already there. Storing is a copy for the
     /// record: a missing or failing store does not keep the officer from the download.
-    #[cfg(feature = "pdf")]
     async fn keep_form(&self, ctx: &Ctx, id: Uuid, doc: &FormDocument, pdf: &[u8]) {
         if self.documents().is_err() {
             return;
@@ -383,8 +367,8 @@ fn register_source(
 }
 
 impl App {
-    /// The register of a period as a PDF (see [`App::dossier_register_book`]).
-    #[cfg(feature = "pdf")]
+    /// The register of a period as a PDF (see [`App::dossier_register_book`]); without the `pdf` feature
+    /// `not_built`, after the same checks of the period and the unit.
     pub async fn dossier_register_pdf(
         &self,
         principal: &motcua_domain::access::Principal,
@@ -394,29 +378,27 @@ impl App {
         public_base_url: &str,
     ) -> Result<Vec<u8>, AppError> {
         let doc = self.dossier_register_book(principal, unit, from, to).await?;
-        // The register has no QR block; the renderer still wants a URL.
-        let url = format!("{}/tra-cuu-ho-so", public_base_url.trim_end_matches('/'));
-        Ok(render(doc, url).await?.1)
-    }
-
-    /// Without the `pdf` feature: `not_built` (after the same checks of the period and the unit).
-    #[cfg(not(feature = "pdf"))]
-    pub async fn dossier_register_pdf(
-        &self,
-        principal: &motcua_domain::access::Principal,
-        unit: Option<&str>,
-        from: NaiveDate,
-        to: NaiveDate,
-        _public_base_url: &str,
-    ) -> Result<Vec<u8>, AppError> {
-        self.dossier_register_book(principal, unit, from, to).await?;
-        Err(not_built())
+        Ok(render(doc, public_base_url, Qr::StatusPage).await?.1)
     }
 }
 
-/// Typesets `doc` (QR code to `url`) off the async workers: it takes tens to hundreds of milliseconds of CPU.
+/// Where a form's QR code points, under the portal's public address.
+#[derive(Debug, Clone, Copy)]
+enum Qr {
+    /// The public status lookup of the dossier (`/tra-cuu-ho-so?ma=<code>`).
+    StatusOfDossier,
+    /// The status lookup page itself: the register has no QR block, the renderer still wants a URL.
+    StatusPage,
+}
+
+/// Typesets `doc` off the async workers: it takes tens to hundreds of milliseconds of CPU. The one place that needs
+/// the `pdf` feature; without it, `not_built`.
 #[cfg(feature = "pdf")]
-async fn render(doc: FormDocument, url: String) -> Result<(FormDocument, Vec<u8>), AppError> {
+async fn render(doc: FormDocument, public_base_url: &str, qr: Qr) -> Result<(FormDocument, Vec<u8>), AppError> {
+    let url = match qr {
+        Qr::StatusOfDossier => motcua_pdf::status_url(public_base_url, &doc.code),
+        Qr::StatusPage => format!("{}/tra-cuu-ho-so", public_base_url.trim_end_matches('/')),
+    };
     let (doc, pdf) = tokio::task::spawn_blocking(move || {
         let pdf = motcua_pdf::Renderer::shared().render(&doc, &url);
         (doc, pdf)
@@ -426,18 +408,18 @@ async fn render(doc: FormDocument, url: String) -> Result<(FormDocument, Vec<u8>
     Ok((doc, pdf.map_err(|e| AppError::detailed(ErrorCode::Internal, e.to_string()))?))
 }
 
-/// The answer of a build without the `pdf` feature.
+/// A build without the `pdf` feature: `not_built`.
 #[cfg(not(feature = "pdf"))]
-fn not_built() -> AppError {
-    AppError::detailed(
+async fn render(_doc: FormDocument, _public_base_url: &str, _qr: Qr) -> Result<(FormDocument, Vec<u8>), AppError> {
+    Err(AppError::detailed(
         ErrorCode::NotBuilt,
         "Bản cài đặt này được biên dịch không có chức năng xuất biểu mẫu PDF (tính năng `pdf`).",
-    )
+    ))
 }
 
-/// "so-theo-doi-ho-so-20261101-20261127.pdf".
-pub fn register_file_name(from: NaiveDate, to: NaiveDate) -> String {
-    format!("so-theo-doi-ho-so-{}-{}.pdf", from.format("%Y%m%d"), to.format("%Y%m%d"))
+/// "so-theo-doi-ho-so-20261101-20261127.pdf" (`extension` "pdf"; the CSV export's is "csv").
+pub fn register_file_name(from: NaiveDate, to: NaiveDate, extension: &str) -> String {
+    format!("so-theo-doi-ho-so-{}-{}.{extension}", from.format("%Y%m%d"), to.format("%Y%m%d"))
 }
 
 /// "mau-01-tiep-nhan-000.00.20.H47-250701-0001.pdf".

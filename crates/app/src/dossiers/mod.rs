@@ -19,7 +19,7 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use motcua_domain::access::{Grant, Principal, Role};
 use motcua_domain::calendar::working_time::{ReceptionChannel, instant, local};
-use motcua_domain::catalogue::{Level, Procedure, Subject};
+use motcua_domain::catalogue::{Level, Procedure};
 use motcua_domain::deadline::{Deadline, ReappointmentRule};
 use motcua_domain::dossier::workflow::{self, HandOverKind};
 use motcua_domain::dossier::{Action, Actor, DossierCode, Facts, SequenceWidth, Status, decide};
@@ -433,40 +433,21 @@ impl App {
         if input.applicant.full_name.trim().is_empty() {
             problems.push(FieldError::new("applicant.full_name", "Vui lòng nhập họ, chữ đệm và tên người nộp."));
         }
-        match &mut input.applicant.organisation {
-            Some(org) => {
-                match TaxCode::parse(&org.tax_code) {
-                    Ok(code) => org.tax_code = code.as_str().to_owned(),
-                    Err(e) => problems.push(FieldError::new(
-                        "applicant.organisation.tax_code",
-                        &format!("Mã số thuế không hợp lệ: {e}."),
-                    )),
-                }
-                org.name = motcua_domain::text::normalize(&org.name);
-                if org.name.is_empty() {
-                    problems.push(FieldError::new("applicant.organisation.name", "Vui lòng nhập tên tổ chức."));
-                }
-                if !p.accepts(Subject::Organisation) {
-                    problems.push(FieldError::new(
-                        "applicant.organisation",
-                        &format!(
-                            "Thủ tục {} không dành cho tổ chức, doanh nghiệp (đối tượng thực hiện: {}).",
-                            p.code,
-                            p.subjects_vi()
-                        ),
-                    ));
-                }
+        if let Some(org) = &mut input.applicant.organisation {
+            match TaxCode::parse(&org.tax_code) {
+                Ok(code) => org.tax_code = code.as_str().to_owned(),
+                Err(e) => problems.push(FieldError::new(
+                    "applicant.organisation.tax_code",
+                    &format!("Mã số thuế không hợp lệ: {e}."),
+                )),
             }
-            None if !(p.accepts(Subject::Citizen) || p.accepts(Subject::Foreigner)) => {
-                problems.push(FieldError::new(
-                    "applicant.organisation",
-                    &format!(
-                        "Thủ tục {} chỉ dành cho tổ chức, doanh nghiệp: vui lòng nộp bằng tài khoản của tổ chức.",
-                        p.code
-                    ),
-                ));
+            org.name = motcua_domain::text::normalize(&org.name);
+            if org.name.is_empty() {
+                problems.push(FieldError::new("applicant.organisation.name", "Vui lòng nhập tên tổ chức."));
             }
-            None => {}
+        }
+        if let Some(reason) = p.refuses_filer(input.applicant.organisation.is_some()) {
+            problems.push(FieldError::new("applicant.organisation", &reason));
         }
         if let Some(case) = &input.case
             && !p.cases.iter().any(|c| &c.key == case)

@@ -104,6 +104,17 @@ impl CitizenSession {
     }
 }
 
+/// The ID number of the person acting (a citizen, or the person using an organisation's account): nobody logged in
+/// is `unauthenticated`, an officer or the system `forbidden`.
+pub(crate) fn person_of(principal: &Principal) -> Result<&str, AppError> {
+    principal.person().ok_or_else(|| {
+        AppError::code(match principal {
+            Principal::Anonymous => ErrorCode::Unauthenticated,
+            _ => ErrorCode::Forbidden,
+        })
+    })
+}
+
 /// The Vietnamese name of an assurance level.
 pub fn assurance_vi(level: Assurance) -> &'static str {
     match level {
@@ -322,28 +333,11 @@ impl App {
         session: &CitizenSession,
         p: &motcua_domain::catalogue::Procedure,
     ) -> Result<(), AppError> {
-        use motcua_domain::catalogue::Subject;
         self.require_assurance(session, p.min_assurance)?;
-        let open = match session.organisation {
-            Some(_) => p.accepts(Subject::Organisation),
-            None => p.accepts(Subject::Citizen) || p.accepts(Subject::Foreigner),
-        };
-        if open {
-            return Ok(());
+        match p.refuses_filer(session.organisation.is_some()) {
+            Some(reason) => Err(AppError::detailed(ErrorCode::Forbidden, reason)),
+            None => Ok(()),
         }
-        Err(AppError::detailed(
-            ErrorCode::Forbidden,
-            match session.organisation {
-                Some(_) => format!(
-                    "Thủ tục này dành cho {}, không dành cho tổ chức, doanh nghiệp. Vui lòng đăng nhập bằng tài khoản \
-                     định danh cá nhân nếu bạn nộp cho chính mình.",
-                    p.subjects_vi()
-                ),
-                None => "Thủ tục này chỉ dành cho tổ chức, doanh nghiệp: vui lòng đăng nhập bằng tài khoản định danh \
-                         điện tử của tổ chức."
-                    .to_owned(),
-            },
-        ))
     }
 
     /// Refuses a session below the procedure's minimum assurance level, with the explanation.

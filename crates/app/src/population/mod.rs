@@ -275,12 +275,7 @@ impl App {
 
     /// A logged-in citizen reads their own record in the registry (the lookup is logged like any other).
     pub async fn lookup_own_record(&self, ctx: &Ctx, fields: Vec<String>) -> Result<CitizenRecord, AppError> {
-        let (Principal::Citizen { id_number } | Principal::Organisation { id_number, .. }) = &ctx.principal else {
-            return Err(AppError::code(match ctx.principal {
-                Principal::Anonymous => ErrorCode::Unauthenticated,
-                _ => ErrorCode::Forbidden,
-            }));
-        };
+        let id_number = crate::identity::person_of(&ctx.principal)?;
         let subject =
             IdNumber::parse(id_number).map_err(|e| AppError::detailed(ErrorCode::Forbidden, e.to_string()))?;
         if let Some(bad) = fields.iter().find(|f| !wire::is_field(f)) {
@@ -292,7 +287,7 @@ impl App {
             dossier_code: None,
             procedure_code: None,
             actor_kind: "citizen",
-            actor_id: Some(id_number.clone()),
+            actor_id: Some(id_number.to_owned()),
             actor_unit: None,
             fields: if fields.is_empty() { wire::all_fields() } else { fields },
             request_id: ctx.request_id.clone(),
@@ -474,12 +469,7 @@ impl App {
 
     /// "Ai đã tra cứu thông tin của tôi": every lookup of the logged-in citizen's record, newest first.
     pub async fn my_lookups(&self, ctx: &Ctx) -> Result<Vec<LookupView>, AppError> {
-        let (Principal::Citizen { id_number } | Principal::Organisation { id_number, .. }) = &ctx.principal else {
-            return Err(AppError::code(match ctx.principal {
-                Principal::Anonymous => ErrorCode::Unauthenticated,
-                _ => ErrorCode::Forbidden,
-            }));
-        };
+        let id_number = crate::identity::person_of(&ctx.principal)?;
         let mut tx = self.db().read().await?;
         let rows = motcua_storage::lookup_log::of_subject(&mut tx, id_number, 1000).await?;
         tx.commit().await?;

@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 
-use motcua_domain::access::Principal;
 use motcua_domain::catalogue::form::FieldType;
 use motcua_domain::catalogue::source::PrefillSource;
 use motcua_domain::identity::IdNumber;
@@ -73,11 +72,7 @@ fn shaped(kind: &FieldType, value: &str) -> String {
 impl App {
     /// Prefills the published e-form(s) of `procedure_code` for the logged-in citizen (`Principal::Citizen`).
     pub async fn prefill(&self, ctx: &Ctx, procedure_code: &str) -> Result<Prefill, AppError> {
-        let id_number = match &ctx.principal {
-            Principal::Citizen { id_number } | Principal::Organisation { id_number, .. } => id_number.clone(),
-            Principal::Anonymous => return Err(AppError::code(ErrorCode::Unauthenticated)),
-            _ => return Err(AppError::code(ErrorCode::Forbidden)),
-        };
+        let id_number = crate::identity::person_of(&ctx.principal)?.to_owned();
         let subject =
             IdNumber::parse(&id_number).map_err(|e| AppError::detailed(ErrorCode::Forbidden, e.to_string()))?;
         self.prefill_of(ctx, procedure_code, subject, PURPOSE_PREFILL, true).await
@@ -93,11 +88,7 @@ impl App {
         purpose: &str,
         own: bool,
     ) -> Result<Prefill, AppError> {
-        let id_number = match &ctx.principal {
-            Principal::Citizen { id_number } | Principal::Organisation { id_number, .. } => id_number.clone(),
-            Principal::Anonymous => return Err(AppError::code(ErrorCode::Unauthenticated)),
-            _ => return Err(AppError::code(ErrorCode::Forbidden)),
-        };
+        let id_number = crate::identity::person_of(&ctx.principal)?.to_owned();
         let stored = self.procedure(&ctx.principal, procedure_code, None).await?;
         let forms = &stored.procedure.forms;
         let wanted: BTreeSet<String> = forms

@@ -519,9 +519,27 @@ impl Procedure {
         self.subjects.is_empty() || self.subjects.contains(&subject)
     }
 
-    /// The published subjects in Vietnamese, comma-separated.
-    pub fn subjects_vi(&self) -> String {
-        self.subjects.iter().map(|s| s.label_vi()).collect::<Vec<_>>().join(", ")
+    /// Why an organisation (`organisation`) or a person (otherwise) may not file this procedure, by its published
+    /// subjects (đối tượng thực hiện); `None` when they may.
+    pub fn refuses_filer(&self, organisation: bool) -> Option<String> {
+        let open = if organisation {
+            self.accepts(Subject::Organisation)
+        } else {
+            self.accepts(Subject::Citizen) || self.accepts(Subject::Foreigner)
+        };
+        if open {
+            return None;
+        }
+        Some(if organisation {
+            let subjects = self.subjects.iter().map(|s| s.label_vi()).collect::<Vec<_>>().join(", ");
+            format!(
+                "Thủ tục này dành cho {subjects}, không dành cho tổ chức, doanh nghiệp. Vui lòng đăng nhập bằng tài \
+                 khoản định danh cá nhân nếu bạn nộp cho chính mình."
+            )
+        } else {
+            "Thủ tục này chỉ dành cho tổ chức, doanh nghiệp: vui lòng nộp bằng tài khoản định danh điện tử của tổ chức."
+                .to_owned()
+        })
     }
 
     /// The components required for `case`.
@@ -539,5 +557,31 @@ impl Procedure {
     /// Whether this version is in force on `date`.
     pub fn in_force_on(&self, date: NaiveDate) -> bool {
         self.effective_from <= date && self.effective_to.is_none_or(|to| date <= to)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Subject::{Citizen, Foreigner, Organisation};
+    use super::check::tests::sample;
+
+    #[test]
+    fn the_published_subjects_decide_who_may_file() {
+        let with = |subjects: Vec<super::Subject>| super::Procedure { subjects, ..sample() };
+        // (subjects, an organisation refused?, a person refused?)
+        for (subjects, organisation, person) in [
+            (vec![], false, false),
+            (vec![Citizen], true, false),
+            (vec![Citizen, Foreigner], true, false),
+            (vec![Foreigner], true, false),
+            (vec![Citizen, Organisation], false, false),
+            (vec![Organisation], false, true),
+        ] {
+            let p = with(subjects.clone());
+            assert_eq!(p.refuses_filer(true).is_some(), organisation, "{subjects:?}");
+            assert_eq!(p.refuses_filer(false).is_some(), person, "{subjects:?}");
+        }
+        let reason = with(vec![Citizen, Foreigner]).refuses_filer(true).unwrap();
+        assert!(reason.contains("Công dân Việt Nam, Người nước ngoài") && reason.contains("không dành cho tổ chức"));
     }
 }

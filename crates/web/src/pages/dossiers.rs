@@ -657,7 +657,7 @@ pub async fn register_csv(
         out.push_str(&line.iter().map(|v| field(v)).collect::<Vec<_>>().join(","));
         out.push_str("\r\n");
     }
-    let name = format!("so-theo-doi-ho-so-{}-{}.csv", from.format("%Y%m%d"), to.format("%Y%m%d"));
+    let name = motcua_app::dossiers::forms::register_file_name(from, to, "csv");
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
@@ -682,7 +682,7 @@ pub async fn register_pdf(
     let principal = caller.ctx().principal;
     let pdf =
         state.app.dossier_register_pdf(&principal, q.don_vi.as_deref(), from, to, &state.config.public_url).await?;
-    let name = motcua_app::dossiers::forms::register_file_name(from, to);
+    let name = motcua_app::dossiers::forms::register_file_name(from, to, "pdf");
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "application/pdf".to_owned()),
