@@ -585,9 +585,15 @@ impl App {
     }
 
     /// The officer behind a session cookie, if the session is valid and the account enabled.
+    /// Recently authenticated sessions are kept for a few seconds (`session_cache`).
     pub async fn authenticate(&self, token: &str) -> Result<Option<OfficerView>, AppError> {
+        let (hash, now) = (token_hash(token), self.now());
+        if let Some(officer) = self.officer_sessions.get(&hash, now) {
+            return Ok(Some(officer));
+        }
+        let generation = self.officer_sessions.generation();
         let mut tx = self.db.read().await?;
-        let Some(session) = sessions::find_valid(&mut tx, &token_hash(token), self.now()).await? else {
+        let Some(session) = sessions::find_valid(&mut tx, &hash, now).await? else {
             return Ok(None);
         };
         let Some(officer) = officers::by_id(&mut tx, session.officer_id).await? else { return Ok(None) };
@@ -596,14 +602,17 @@ impl App {
         }
         let grants = officers::grants(&mut tx, officer.id).await?;
         tx.commit().await?;
-        OfficerView::new(officer, grants).map(Some)
+        let officer = OfficerView::new(officer, grants)?;
+        self.officer_sessions.put(generation, hash, officer.clone(), now, session.expires_at);
+        Ok(Some(officer))
     }
 
     /// Ends a session.
     pub async fn logout(&self, ctx: &Ctx, token: &str) -> Result<(), AppError> {
         let hash = token_hash(token);
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
-        self.db
+        let ended = self
+            .db
             .write(move |tx| {
                 Box::pin(async move {
                     if sessions::delete(tx, &hash).await?
@@ -621,7 +630,9 @@ impl App {
                     Ok::<_, AppError>(())
                 })
             })
-            .await
+            .await;
+        self.officer_sessions.clear();
+        ended
     }
 
     /// The officers of a unit, for those allowed to see them.
@@ -655,7 +666,8 @@ impl App {
     ) -> Result<(), AppError> {
         let unit = self.managed_officer_unit(ctx, id).await?;
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
-        self.db
+        let changed = self
+            .db
             .write(move |tx| {
                 Box::pin(async move {
                     officers::set_disabled(tx, id, disabled, version, now).await?;
@@ -673,7 +685,9 @@ impl App {
                     Ok::<_, AppError>(())
                 })
             })
-            .await
+            .await;
+        self.officer_sessions.clear();
+        changed
     }
 }
 

@@ -22,6 +22,7 @@ pub mod notices;
 pub mod population;
 pub mod record;
 pub mod retention;
+mod session_cache;
 pub mod totp;
 pub mod units;
 
@@ -76,6 +77,8 @@ pub struct App {
     identity: Option<identity::oidc::RelyingParty>,
     documents: Option<Arc<documents::Documents>>,
     population: population::PopulationState,
+    officer_sessions: session_cache::SessionCache<accounts::OfficerView>,
+    citizen_sessions: session_cache::SessionCache<identity::CitizenSession>,
 }
 
 impl App {
@@ -95,6 +98,8 @@ impl App {
             identity,
             documents: None,
             population: population::PopulationState::default(),
+            officer_sessions: session_cache::SessionCache::default(),
+            citizen_sessions: session_cache::SessionCache::default(),
         };
         app.reload_tree().await?;
         app.reload_calendar().await?;

@@ -21,6 +21,8 @@
 //! with the number of dossiers. JSON that many rows share (a procedure's form, an applicant) is serialised once.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{Context, bail};
@@ -41,7 +43,7 @@ use motcua_reference::registry::Population;
 use motcua_storage::bulk::{self, DossierRow, EventRow, IndexDefinition, SequenceRow, Shared};
 use motcua_storage::citizens::{self, CitizenRecord, CitizenSessionRecord};
 use motcua_storage::events::{self, EventRecord};
-use motcua_storage::{Db, Json};
+use motcua_storage::{Backend, Db, Json};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::Serialize;
@@ -194,20 +196,42 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(Progress)
     let started = Instant::now();
     // Into empty tables, the rows first and the secondary indexes after them (one sorted pass each).
     let deferred = if existing == 0 { defer_indexes(app).await? } else { Vec::new() };
-    let (sender, mut receiver) = tokio::sync::mpsc::channel::<Batch>(2);
-    let writer = tokio::spawn(async move {
-        let mut written = (0u64, 0u64);
-        while let Some(mut batch) = receiver.recv().await {
-            written.0 += batch.dossiers.len() as u64;
-            written.1 += batch.events.len() as u64;
-            let done = batch.done.take();
-            write_batch(&db, batch).await?;
-            if let Some(done) = done {
-                let _ = done.send(written);
-            }
-        }
-        Ok::<_, anyhow::Error>(written)
-    });
+    // SQLite has one writer. PostgreSQL parses a COPY in its own server process per connection: two batches
+    // loading at once keep both of this machine's cores busy (each batch is still one transaction, and
+    // concurrent batches raise the shared sequence rows in one order, so they cannot deadlock).
+    let writers = match db.backend() {
+        Backend::Sqlite => 1,
+        Backend::Postgres => 2,
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Batch>(writers + 1);
+    let receiver = Arc::new(tokio::sync::Mutex::new(receiver));
+    let written = Arc::new((AtomicU64::new(0), AtomicU64::new(0)));
+    let writer_tasks: Vec<_> = (0..writers)
+        .map(|_| {
+            let (db, receiver, written) = (db.clone(), receiver.clone(), written.clone());
+            tokio::spawn(async move {
+                loop {
+                    let next = receiver.lock().await.recv().await;
+                    let Some(mut batch) = next else { return Ok(()) };
+                    let (dossiers, events) = (batch.dossiers.len() as u64, batch.events.len() as u64);
+                    let done = batch.done.take();
+                    if let Err(e) = write_batch(&db, batch).await {
+                        // The generator's next send fails and it stops; the reason is here.
+                        tracing::error!(error = %format!("{e:#}"), "a batch could not be written");
+                        receiver.lock().await.close();
+                        return Err(e);
+                    }
+                    let totals = (
+                        written.0.fetch_add(dossiers, Ordering::Relaxed) + dossiers,
+                        written.1.fetch_add(events, Ordering::Relaxed) + events,
+                    );
+                    if let Some(done) = done {
+                        let _ = done.send(totals);
+                    }
+                }
+            })
+        })
+        .collect();
 
     let mut report =
         Report { communes: communes.len(), procedures: procedures.len(), officers_created, ..Report::default() };
@@ -250,7 +274,10 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(Progress)
         acks.push(send(&sender, &mut batch).await?);
     }
     drop(sender);
-    let (dossiers, events) = writer.await.context("writer task")??;
+    for task in writer_tasks {
+        task.await.context("writer task")??;
+    }
+    let (dossiers, events) = (written.0.load(Ordering::Relaxed), written.1.load(Ordering::Relaxed));
     progress(Progress { dossiers, events, total, indexing: !deferred.is_empty() });
     report.loaded = started.elapsed();
     if !deferred.is_empty() {
@@ -301,9 +328,11 @@ async fn restore_indexes(app: &App, deferred: Option<Vec<IndexDefinition>>) -> a
     // One transaction per index: the write-ahead log holds one index at a time (all of them at 10M dossiers made a
     // 9 GB SQLite WAL), and an interruption keeps those already built.
     for index in &indexes {
+        let started = Instant::now();
         let mut tx = app.db().begin_write().await?;
         bulk::create_indexes(&mut tx, std::slice::from_ref(index)).await?;
         tx.commit().await?;
+        tracing::info!(index = %index.name, seconds = started.elapsed().as_secs_f64(), "index built");
     }
     let mut tx = app.db().begin_write().await?;
     let names: Vec<&str> = indexes.iter().map(|i| i.name.as_str()).collect();

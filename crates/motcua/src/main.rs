@@ -10,6 +10,9 @@ use clap::{Parser, Subcommand};
 
 use crate::settings::{Overrides, Settings};
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// Hệ thống thông tin giải quyết thủ tục hành chính — the public-service portal and
 /// electronic one-stop shop of a Vietnamese province, in one binary.
 ///

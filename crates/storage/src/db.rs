@@ -119,6 +119,9 @@ impl Db {
                 SqlitePoolOptions::new()
                     .max_connections(options.max_connections.max(2))
                     .acquire_timeout(options.acquire_timeout)
+                    // An embedded connection cannot drop like a network one; the ping sqlx sends on each acquire
+                    // would be one more hand-off to the connection's thread per transaction.
+                    .test_before_acquire(false)
                     .connect_with(connect)
                     .await?,
             )

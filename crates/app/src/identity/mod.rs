@@ -287,25 +287,35 @@ impl App {
     }
 
     /// The citizen behind a session token, if the session is valid now.
+    /// Recently authenticated sessions are kept for a few seconds (`session_cache`).
     pub async fn authenticate_citizen(&self, token: &str) -> Result<Option<CitizenSession>, AppError> {
+        let (hash, now) = (token_hash(token), self.now());
+        if let Some(session) = self.citizen_sessions.get(&hash, now) {
+            return Ok(Some(session));
+        }
+        let generation = self.citizen_sessions.generation();
         let mut tx = self.db().read().await?;
-        let found = citizens::find_valid_session(&mut tx, &token_hash(token), self.now()).await?;
+        let found = citizens::find_valid_session(&mut tx, &hash, now).await?;
         tx.commit().await?;
-        Ok(found.map(|s| CitizenSession {
+        let Some(s) = found else { return Ok(None) };
+        let session = CitizenSession {
             id_number: s.id_number,
             full_name: s.full_name,
             birth_date: s.birth_date,
             assurance: if s.assurance == "L2" { Assurance::L2 } else { Assurance::L1 },
             expires_at: s.expires_at,
             organisation: s.org_tax_code.zip(s.org_name).map(|(tax_code, name)| OrganisationAccount { tax_code, name }),
-        }))
+        };
+        self.citizen_sessions.put(generation, hash, session.clone(), now, session.expires_at);
+        Ok(Some(session))
     }
 
     /// Ends a citizen session.
     pub async fn logout_citizen(&self, ctx: &Ctx, token: &str) -> Result<(), AppError> {
         let hash = token_hash(token);
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
-        self.db()
+        let ended = self
+            .db()
             .write(move |tx| {
                 Box::pin(async move {
                     if citizens::delete_session(tx, &hash).await?
@@ -323,7 +333,9 @@ impl App {
                     Ok::<_, AppError>(())
                 })
             })
-            .await
+            .await;
+        self.citizen_sessions.clear();
+        ended
     }
 
     /// Refuses, with the explanation, a session that may not file `p` online: below its minimum assurance level,

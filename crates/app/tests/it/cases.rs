@@ -213,6 +213,8 @@ pub async fn disabling_an_officer_ends_sessions_and_detects_conflicts(db: Db) {
     let admin = login(&app, "admin").await;
     let clerk = app.login("vanthu.stp", DEMO_PASSWORD, ClientInfo::default()).await.unwrap();
     let id = clerk.officer.id;
+    // Authenticated once (and so remembered for a few seconds): disabling must end it all the same.
+    assert!(app.authenticate(&clerk.token).await.unwrap().is_some());
     app.set_officer_disabled(&admin, id, true, clerk.officer.version).await.unwrap();
     assert!(app.authenticate(&clerk.token).await.unwrap().is_none(), "session ended");
     let err = app.login("vanthu.stp", DEMO_PASSWORD, ClientInfo::default()).await.unwrap_err();

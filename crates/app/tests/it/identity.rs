@@ -134,6 +134,7 @@ pub async fn citizen_login_over_http_opens_a_session_that_expires(db: Db) {
     // A new login, then logout ends it.
     let again = log_in(&app, L1_CITIZEN).await.unwrap();
     assert_eq!(again.session.assurance, Assurance::L1);
+    assert!(app.authenticate_citizen(&again.token).await.unwrap().is_some(), "remembered for a few seconds");
     app.logout_citizen(&Ctx::new(again.session.principal(), None), &again.token).await.unwrap();
     assert_eq!(app.authenticate_citizen(&again.token).await.unwrap(), None);
 }
