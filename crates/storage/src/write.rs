@@ -148,26 +148,28 @@ async fn run_batch(pool: &Pool, batch: Vec<Job>, counters: &Counters) {
         Err(e) => return fail_all(batch, e),
     };
     let mut waiting = Vec::with_capacity(batch.len());
-    let mut jobs = batch.into_iter();
+    let mut jobs = batch.into_iter().peekable();
+    if let Err(e) = tx.run_fixed("SAVEPOINT motcua_write").await {
+        let _ = tx.rollback().await;
+        return fail_all_senders(jobs.map(|j| j.committed).collect(), e);
+    }
     while let Some(job) = jobs.next() {
         counters.writes.fetch_add(1, Ordering::Relaxed);
-        if let Err(e) = tx.run_fixed("SAVEPOINT motcua_write").await {
-            waiting.push(job.committed);
-            waiting.extend(jobs.by_ref().map(|j| j.committed));
-            let _ = tx.rollback().await;
-            return fail_all_senders(waiting, e);
-        }
         // A panicking piece counts as a failed one: its savepoint is undone, the lane lives on.
         let ok = std::panic::AssertUnwindSafe((job.work)(&mut tx)).catch_unwind().await.unwrap_or(false);
-        let end = if ok {
-            tx.run_fixed("RELEASE SAVEPOINT motcua_write").await
-        } else {
+        if !ok {
             counters.failed_writes.fetch_add(1, Ordering::Relaxed);
-            match tx.run_fixed("ROLLBACK TO SAVEPOINT motcua_write").await {
-                Ok(()) => tx.run_fixed("RELEASE SAVEPOINT motcua_write").await,
-                Err(e) => Err(e),
+        }
+        // Closing this piece's savepoint and opening the next one's in one round trip to the database.
+        let end = match (ok, jobs.peek().is_some()) {
+            (true, true) => "RELEASE SAVEPOINT motcua_write; SAVEPOINT motcua_write",
+            (true, false) => "RELEASE SAVEPOINT motcua_write",
+            (false, true) => {
+                "ROLLBACK TO SAVEPOINT motcua_write; RELEASE SAVEPOINT motcua_write; SAVEPOINT motcua_write"
             }
+            (false, false) => "ROLLBACK TO SAVEPOINT motcua_write; RELEASE SAVEPOINT motcua_write",
         };
+        let end = tx.run_fixed(end).await;
         waiting.push(job.committed);
         if let Err(e) = end {
             waiting.extend(jobs.by_ref().map(|j| j.committed));
