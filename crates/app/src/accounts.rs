@@ -588,23 +588,18 @@ impl App {
     /// Recently authenticated sessions are kept for a few seconds (`session_cache`).
     pub async fn authenticate(&self, token: &str) -> Result<Option<OfficerView>, AppError> {
         let (hash, now) = (token_hash(token), self.now());
-        if let Some(officer) = self.officer_sessions.get(&hash, now) {
-            return Ok(Some(officer));
-        }
-        let generation = self.officer_sessions.generation();
-        let mut tx = self.db.read().await?;
-        let Some(session) = sessions::find_valid(&mut tx, &hash, now).await? else {
-            return Ok(None);
+        let read = async {
+            let mut tx = self.db.read().await?;
+            let Some(session) = sessions::find_valid(&mut tx, &hash, now).await? else { return Ok(None) };
+            let Some(officer) = officers::by_id(&mut tx, session.officer_id).await? else { return Ok(None) };
+            if officer.disabled {
+                return Ok(None);
+            }
+            let grants = officers::grants(&mut tx, officer.id).await?;
+            tx.commit().await?;
+            Ok(Some((OfficerView::new(officer, grants)?, session.expires_at)))
         };
-        let Some(officer) = officers::by_id(&mut tx, session.officer_id).await? else { return Ok(None) };
-        if officer.disabled {
-            return Ok(None);
-        }
-        let grants = officers::grants(&mut tx, officer.id).await?;
-        tx.commit().await?;
-        let officer = OfficerView::new(officer, grants)?;
-        self.officer_sessions.put(generation, hash, officer.clone(), now, session.expires_at);
-        Ok(Some(officer))
+        self.officer_sessions.get_or_read(hash.clone(), now, read).await
     }
 
     /// Ends a session.

@@ -34,27 +34,38 @@ impl<V> Default for SessionCache<V> {
 }
 
 impl<V: Clone> SessionCache<V> {
+    /// The session of `token_hash`: remembered, else `read` from the database (the session and when it ends) and
+    /// remembered from now on — unless sessions or accounts changed while it was read.
+    pub(crate) async fn get_or_read<E>(
+        &self,
+        token_hash: String,
+        now: DateTime<Utc>,
+        read: impl Future<Output = Result<Option<(V, DateTime<Utc>)>, E>>,
+    ) -> Result<Option<V>, E> {
+        if let Some(value) = self.get(&token_hash, now) {
+            return Ok(Some(value));
+        }
+        // Taken before the read starts (a future does nothing until awaited).
+        let generation = self.generation();
+        let Some((value, session_ends)) = read.await? else { return Ok(None) };
+        self.put(generation, token_hash, value.clone(), now, session_ends);
+        Ok(Some(value))
+    }
+
     /// The session of `token_hash`, if authenticated less than the TTL ago and not ended since.
-    pub(crate) fn get(&self, token_hash: &str, now: DateTime<Utc>) -> Option<V> {
+    fn get(&self, token_hash: &str, now: DateTime<Utc>) -> Option<V> {
         let inner = self.0.lock().unwrap_or_else(|p| p.into_inner());
         inner.entries.get(token_hash).filter(|(_, until)| now < *until).map(|(value, _)| value.clone())
     }
 
     /// Call before reading a session from the database; pass the answer to [`SessionCache::put`].
-    pub(crate) fn generation(&self) -> u64 {
+    fn generation(&self) -> u64 {
         self.0.lock().unwrap_or_else(|p| p.into_inner()).generation
     }
 
     /// Keeps a session read under `generation` until `session_ends` or the TTL, whichever comes first — unless
     /// sessions or accounts changed since that read began.
-    pub(crate) fn put(
-        &self,
-        generation: u64,
-        token_hash: String,
-        value: V,
-        now: DateTime<Utc>,
-        session_ends: DateTime<Utc>,
-    ) {
+    fn put(&self, generation: u64, token_hash: String, value: V, now: DateTime<Utc>, session_ends: DateTime<Utc>) {
         let mut inner = self.0.lock().unwrap_or_else(|p| p.into_inner());
         if inner.generation != generation {
             return;

@@ -290,24 +290,26 @@ impl App {
     /// Recently authenticated sessions are kept for a few seconds (`session_cache`).
     pub async fn authenticate_citizen(&self, token: &str) -> Result<Option<CitizenSession>, AppError> {
         let (hash, now) = (token_hash(token), self.now());
-        if let Some(session) = self.citizen_sessions.get(&hash, now) {
-            return Ok(Some(session));
-        }
-        let generation = self.citizen_sessions.generation();
-        let mut tx = self.db().read().await?;
-        let found = citizens::find_valid_session(&mut tx, &hash, now).await?;
-        tx.commit().await?;
-        let Some(s) = found else { return Ok(None) };
-        let session = CitizenSession {
-            id_number: s.id_number,
-            full_name: s.full_name,
-            birth_date: s.birth_date,
-            assurance: if s.assurance == "L2" { Assurance::L2 } else { Assurance::L1 },
-            expires_at: s.expires_at,
-            organisation: s.org_tax_code.zip(s.org_name).map(|(tax_code, name)| OrganisationAccount { tax_code, name }),
+        let read = async {
+            let mut tx = self.db().read().await?;
+            let found = citizens::find_valid_session(&mut tx, &hash, now).await?;
+            tx.commit().await?;
+            Ok::<_, AppError>(found.map(|s| {
+                let session = CitizenSession {
+                    id_number: s.id_number,
+                    full_name: s.full_name,
+                    birth_date: s.birth_date,
+                    assurance: if s.assurance == "L2" { Assurance::L2 } else { Assurance::L1 },
+                    expires_at: s.expires_at,
+                    organisation: s
+                        .org_tax_code
+                        .zip(s.org_name)
+                        .map(|(tax_code, name)| OrganisationAccount { tax_code, name }),
+                };
+                (session, s.expires_at)
+            }))
         };
-        self.citizen_sessions.put(generation, hash, session.clone(), now, session.expires_at);
-        Ok(Some(session))
+        self.citizen_sessions.get_or_read(hash.clone(), now, read).await
     }
 
     /// Ends a citizen session.
