@@ -13,7 +13,7 @@ use sea_query::{Expr, ExprTrait, Iden, OnConflict, Query};
 use sqlx::{Arguments, AssertSqlSafe};
 use uuid::Uuid;
 
-use crate::db::Tx;
+use crate::db::{Conn, Tx};
 use crate::dossiers::{self, DossierRecord, DossierSequences, Dossiers};
 use crate::error::StorageError;
 use crate::events::{self, EventRecord, Events};
@@ -270,8 +270,8 @@ async fn load<R: BulkRow>(tx: &mut Tx, rows: Vec<R>) -> Result<(), StorageError>
     }
     let table = R::table();
     let columns = R::columns();
-    match tx {
-        Tx::Sqlite(t) => {
+    match &mut tx.conn {
+        Conn::Sqlite(t) => {
             let mut rows = rows.into_iter().peekable();
             let mut full_statement: Option<String> = None;
             while rows.peek().is_some() {
@@ -293,7 +293,7 @@ async fn load<R: BulkRow>(tx: &mut Tx, rows: Vec<R>) -> Result<(), StorageError>
                 sqlx::query_with(AssertSqlSafe(sql), sink.args).execute(&mut **t).await?;
             }
         }
-        Tx::Postgres(t) => {
+        Conn::Postgres(t) => {
             let quoted: Vec<String> = columns.iter().map(|c| format!("\"{c}\"")).collect();
             let statement = format!("copy \"{table}\" ({}) from stdin", quoted.join(", "));
             let mut copy = t.copy_in_raw(&statement).await?;
@@ -484,7 +484,7 @@ pub async fn raise_sequences(tx: &mut Tx, rows: &[SequenceRow]) -> Result<(), St
 /// journal of each multi-row `INSERT` in memory (it holds the pages one statement changed; it went to a temporary
 /// file, 13 % of the writer's time). Nothing on PostgreSQL.
 pub async fn tune_for_load(tx: &mut Tx, cache_mib: u32) -> Result<(), StorageError> {
-    if let Tx::Sqlite(t) = tx {
+    if let Conn::Sqlite(t) = &mut tx.conn {
         let kib = i64::from(cache_mib) * 1024;
         sqlx::raw_sql(AssertSqlSafe(format!("pragma cache_size = -{kib}; pragma temp_store = memory")))
             .execute(&mut **t)
@@ -506,8 +506,8 @@ pub struct IndexDefinition {
 /// The secondary indexes of `dossiers` and `events`: not those of primary keys and unique constraints (kept during a
 /// load: they refuse duplicates), by name.
 pub async fn secondary_indexes(tx: &mut Tx) -> Result<Vec<IndexDefinition>, StorageError> {
-    let rows: Vec<(String, String)> = match tx {
-        Tx::Sqlite(t) => {
+    let rows: Vec<(String, String)> = match &mut tx.conn {
+        Conn::Sqlite(t) => {
             sqlx::query_as(
                 "select name, sql from sqlite_master where type = 'index' and tbl_name in ('dossiers', 'events') \
                  and sql is not null order by name",
@@ -515,7 +515,7 @@ pub async fn secondary_indexes(tx: &mut Tx) -> Result<Vec<IndexDefinition>, Stor
             .fetch_all(&mut **t)
             .await?
         }
-        Tx::Postgres(t) => {
+        Conn::Postgres(t) => {
             sqlx::query_as(
                 "select c.relname::text, pg_get_indexdef(i.indexrelid) from pg_index i \
                  join pg_class c on c.oid = i.indexrelid join pg_class r on r.oid = i.indrelid \
@@ -543,11 +543,11 @@ pub async fn drop_indexes(tx: &mut Tx, indexes: &[IndexDefinition]) -> Result<()
 
 /// Runs a statement built from the database's own catalogue (index names and definitions).
 async fn run_catalogue_sql(tx: &mut Tx, sql: String) -> Result<(), StorageError> {
-    match tx {
-        Tx::Sqlite(t) => {
+    match &mut tx.conn {
+        Conn::Sqlite(t) => {
             sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
         }
-        Tx::Postgres(t) => {
+        Conn::Postgres(t) => {
             sqlx::raw_sql(AssertSqlSafe(sql)).execute(&mut **t).await?;
         }
     }
@@ -561,8 +561,8 @@ async fn run_catalogue_sql(tx: &mut Tx, sql: String) -> Result<(), StorageError>
 /// (`pragma threads`).
 pub async fn create_indexes(tx: &mut Tx, indexes: &[IndexDefinition]) -> Result<(), StorageError> {
     let present: Vec<String> = secondary_indexes(tx).await?.into_iter().map(|i| i.name).collect();
-    match tx {
-        Tx::Sqlite(t) => {
+    match &mut tx.conn {
+        Conn::Sqlite(t) => {
             let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1);
             sqlx::raw_sql(AssertSqlSafe(format!(
                 "pragma temp_store = default; pragma cache_size = -{SORT_CACHE_KIB}; pragma threads = {helpers}"
@@ -570,7 +570,7 @@ pub async fn create_indexes(tx: &mut Tx, indexes: &[IndexDefinition]) -> Result<
             .execute(&mut **t)
             .await?;
         }
-        Tx::Postgres(t) => {
+        Conn::Postgres(t) => {
             sqlx::raw_sql("set local maintenance_work_mem = '512MB'").execute(&mut **t).await?;
         }
     }

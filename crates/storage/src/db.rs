@@ -4,12 +4,14 @@
 //! [`Tx`] renders it for its backend. Writers on SQLite take the write lock up front
 //! (`BEGIN IMMEDIATE`), so a deferred-to-write upgrade can never fail with SQLITE_BUSY.
 
+use std::fmt::Write as _;
 use std::str::FromStr;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
-use sea_query::{PostgresQueryBuilder, SqliteQueryBuilder};
-use sea_query_sqlx::SqlxBinder;
+use sea_query::{InsertStatement, PostgresQueryBuilder, SqlWriterValues, SqliteQueryBuilder};
+use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
 use sqlx::{AssertSqlSafe, FromRow, PgPool, SqlitePool};
@@ -84,9 +86,18 @@ impl Default for DbOptions {
 
 #[derive(Clone)]
 pub(crate) enum Pool {
-    Sqlite(SqlitePool),
+    /// Readers, and the one connection that writes.
+    Sqlite {
+        read: SqlitePool,
+        write: SqlitePool,
+        checkpoints: Arc<Checkpoints>,
+    },
     Postgres(PgPool),
 }
+
+/// The SQLite writer's page cache (`pragma cache_size`: negative is KiB): the index pages a batch of new dossiers
+/// and events touches stay in memory between batches.
+const WRITER_CACHE: &str = "-16384";
 
 /// A handle to the database, cheap to clone and shared by the whole process.
 #[derive(Clone)]
@@ -115,16 +126,29 @@ impl Db {
                 .synchronous(SqliteSynchronous::Full)
                 .foreign_keys(true)
                 .busy_timeout(options.busy_timeout);
-            Pool::Sqlite(
+            let pool = |size: u32, connect: SqliteConnectOptions| {
                 SqlitePoolOptions::new()
-                    .max_connections(options.max_connections.max(2))
+                    .max_connections(size)
                     .acquire_timeout(options.acquire_timeout)
                     // An embedded connection cannot drop like a network one; the ping sqlx sends on each acquire
                     // would be one more hand-off to the connection's thread per transaction.
                     .test_before_acquire(false)
                     .connect_with(connect)
-                    .await?,
-            )
+            };
+            // SQLite has one writer at a time. Writing always on the same connection keeps its page cache warm: a
+            // connection discards its whole cache when it sees that another connection wrote, so writes spread
+            // over the pool re-read every index page they touch.
+            // The writer's temporary files (the statement journal each savepoint keeps) stay in memory, and it
+            // leaves checkpoints to a reader (below).
+            let writer = connect
+                .clone()
+                .pragma("cache_size", WRITER_CACHE)
+                .pragma("temp_store", "memory")
+                .pragma("wal_autocheckpoint", "0");
+            let write = pool(1, writer).await?;
+            let read = pool(options.max_connections.max(2) - 1, connect).await?;
+            let checkpoints = Arc::new(Checkpoints { read: read.clone(), running: AtomicBool::new(false) });
+            Pool::Sqlite { read, write, checkpoints }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect = PgConnectOptions::from_str(url).map_err(|e| StorageError::Unavailable(e.to_string()))?;
             Pool::Postgres(
@@ -140,7 +164,7 @@ impl Db {
             ));
         };
         let lanes = match pool {
-            Pool::Sqlite(_) => 1,
+            Pool::Sqlite { .. } => 1,
             Pool::Postgres(_) => options.writer_lanes.max(1),
         };
         let writer = WriteQueue::start(pool.clone(), lanes, options.max_batch.max(1));
@@ -150,7 +174,7 @@ impl Db {
     /// The engine behind this handle.
     pub fn backend(&self) -> Backend {
         match self.pool {
-            Pool::Sqlite(_) => Backend::Sqlite,
+            Pool::Sqlite { .. } => Backend::Sqlite,
             Pool::Postgres(_) => Backend::Postgres,
         }
     }
@@ -158,7 +182,7 @@ impl Db {
     /// Applies pending migrations of this backend.
     pub async fn migrate(&self) -> Result<(), StorageError> {
         match &self.pool {
-            Pool::Sqlite(p) => SQLITE_MIGRATOR.run(p).await?,
+            Pool::Sqlite { write, .. } => SQLITE_MIGRATOR.run(write).await?,
             Pool::Postgres(p) => POSTGRES_MIGRATOR.run(p).await?,
         }
         Ok(())
@@ -168,7 +192,7 @@ impl Db {
     /// each one has been applied to this database.
     pub async fn migration_status(&self) -> Result<Vec<(i64, String, bool)>, StorageError> {
         let (migrator, applied): (&sqlx::migrate::Migrator, Vec<(i64,)>) = match &self.pool {
-            Pool::Sqlite(p) => (
+            Pool::Sqlite { read: p, .. } => (
                 &SQLITE_MIGRATOR,
                 sqlx::query_as("select version from _sqlx_migrations where success")
                     .fetch_all(p)
@@ -194,7 +218,7 @@ impl Db {
     pub async fn columns(&self) -> Result<Vec<(String, String, bool)>, StorageError> {
         let mut columns: Vec<(String, String, bool)> =
             match &self.pool {
-                Pool::Sqlite(p) => sqlx::query_as::<_, (String, String, bool)>(
+                Pool::Sqlite { read: p, .. } => sqlx::query_as::<_, (String, String, bool)>(
                     "select m.name, c.name, c.\"notnull\" = 0 from sqlite_master m join pragma_table_info(m.name) c \
                  where m.type = 'table' and m.name not like 'sqlite_%' and m.name <> '_sqlx_migrations'",
                 )
@@ -214,7 +238,7 @@ impl Db {
     /// A cheap round trip, for readiness checks.
     pub async fn ping(&self) -> Result<(), StorageError> {
         match &self.pool {
-            Pool::Sqlite(p) => {
+            Pool::Sqlite { read: p, .. } => {
                 sqlx::query("select 1").execute(p).await?;
             }
             Pool::Postgres(p) => {
@@ -227,8 +251,8 @@ impl Db {
     /// A transaction for reading.
     pub async fn read(&self) -> Result<Tx, StorageError> {
         Ok(match &self.pool {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin().await?),
-            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Sqlite { read, .. } => Tx::new(Conn::Sqlite(read.begin().await?)),
+            Pool::Postgres(p) => Tx::new(Conn::Postgres(p.begin().await?)),
         })
     }
 
@@ -270,7 +294,10 @@ impl Db {
     /// Closes every connection; pending writes are finished first.
     pub async fn close(&self) {
         match &self.pool {
-            Pool::Sqlite(p) => p.close().await,
+            Pool::Sqlite { read, write, .. } => {
+                read.close().await;
+                write.close().await;
+            }
             Pool::Postgres(p) => p.close().await,
         }
     }
@@ -279,19 +306,57 @@ impl Db {
 impl Pool {
     pub(crate) async fn begin_write(&self) -> Result<Tx, StorageError> {
         Ok(match self {
-            Pool::Sqlite(p) => Tx::Sqlite(p.begin_with("BEGIN IMMEDIATE").await?),
-            Pool::Postgres(p) => Tx::Postgres(p.begin().await?),
+            Pool::Sqlite { write, checkpoints, .. } => Tx {
+                after_commit: Some(checkpoints.clone()),
+                ..Tx::new(Conn::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?))
+            },
+            Pool::Postgres(p) => Tx::new(Conn::Postgres(p.begin().await?)),
         })
     }
 }
 
+/// Copies SQLite's write-ahead log back into the database file after writes, on a reader connection: in the
+/// committing connection (SQLite's default, every 1,000 pages) each such copy delayed every write queued behind it.
+pub(crate) struct Checkpoints {
+    read: SqlitePool,
+    running: AtomicBool,
+}
+
+impl Checkpoints {
+    /// Starts a checkpoint unless one is running. `PASSIVE`: it copies what no reader still needs and never waits
+    /// for the writer or the readers.
+    fn start(self: &Arc<Self>) {
+        if self.running.swap(true, Ordering::AcqRel) {
+            return;
+        }
+        let this = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE)").execute(&this.read).await {
+                tracing::warn!(error = %e, "checkpoint of the write-ahead log failed; the next write retries");
+            }
+            this.running.store(false, Ordering::Release);
+        });
+    }
+}
+
 /// An open transaction on either backend.
-pub enum Tx {
-    /// SQLite transaction.
+pub struct Tx {
+    pub(crate) conn: Conn,
+    /// Started once the transaction's changes are durable (SQLite writes).
+    after_commit: Option<Arc<Checkpoints>>,
+    /// Inserts held back to travel to the database together ([`Tx::append`]); `None` when this transaction sends
+    /// each statement at once.
+    deferred: Option<Vec<InsertStatement>>,
+}
+
+/// The connection under a [`Tx`].
+pub(crate) enum Conn {
     Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    /// PostgreSQL transaction.
     Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
 }
+
+/// Most inserts held back at once: a bound on the combined statement's text and parameters.
+const MAX_DEFERRED: usize = 32;
 
 /// A row type that decodes from both backends' rows.
 pub trait Row: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, PgRow> + Send + Unpin {}
@@ -299,13 +364,13 @@ impl<T> Row for T where T: for<'r> FromRow<'r, SqliteRow> + for<'r> FromRow<'r, 
 
 macro_rules! render {
     ($tx:expr, $stmt:expr, |$conn:ident, $sql:ident, $values:ident| $body:expr) => {
-        match $tx {
-            Tx::Sqlite(t) => {
+        match &mut $tx.conn {
+            Conn::Sqlite(t) => {
                 let ($sql, $values) = $stmt.build_sqlx(SqliteQueryBuilder);
                 let $conn = &mut **t;
                 $body
             }
-            Tx::Postgres(t) => {
+            Conn::Postgres(t) => {
                 let ($sql, $values) = $stmt.build_sqlx(PostgresQueryBuilder);
                 let $conn = &mut **t;
                 $body
@@ -315,26 +380,52 @@ macro_rules! render {
 }
 
 impl Tx {
+    fn new(conn: Conn) -> Self {
+        Self { conn, deferred: None, after_commit: None }
+    }
+
     /// Which engine the transaction runs on.
     pub fn backend(&self) -> Backend {
-        match self {
-            Tx::Sqlite(_) => Backend::Sqlite,
-            Tx::Postgres(_) => Backend::Postgres,
+        match self.conn {
+            Conn::Sqlite(_) => Backend::Sqlite,
+            Conn::Postgres(_) => Backend::Postgres,
         }
+    }
+
+    /// Runs an insert whose outcome the caller needs only at the end of its work (an event, a job, a new record).
+    /// In a group commit's piece the insert is held back and sent together with the piece's other held-back
+    /// inserts and the end of its savepoint, in one round trip; its error, if any, then fails the piece as any
+    /// other error would. Elsewhere, and before any other statement of the same transaction, it runs at once.
+    pub async fn append(&mut self, insert: InsertStatement) -> Result<(), StorageError> {
+        match &mut self.deferred {
+            Some(held) => {
+                held.push(insert);
+                if held.len() >= MAX_DEFERRED {
+                    self.flush().await?;
+                }
+            }
+            None => {
+                self.execute(&insert).await?;
+            }
+        }
+        Ok(())
     }
 
     /// Runs a statement and returns the number of rows it touched.
     pub async fn execute<S: SqlxBinder>(&mut self, stmt: &S) -> Result<u64, StorageError> {
+        self.flush().await?;
         Ok(render!(self, stmt, |c, sql, v| sqlx::query_with(AssertSqlSafe(sql), v).execute(c).await?.rows_affected()))
     }
 
     /// All rows of a query.
     pub async fn fetch_all<T: Row, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Vec<T>, StorageError> {
+        self.flush().await?;
         Ok(render!(self, stmt, |c, sql, v| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), v).fetch_all(c).await?))
     }
 
     /// At most one row.
     pub async fn fetch_optional<T: Row, S: SqlxBinder>(&mut self, stmt: &S) -> Result<Option<T>, StorageError> {
+        self.flush().await?;
         Ok(render!(self, stmt, |c, sql, v| sqlx::query_as_with::<_, T, _>(AssertSqlSafe(sql), v)
             .fetch_optional(c)
             .await?))
@@ -345,13 +436,82 @@ impl Tx {
         self.fetch_optional(stmt).await?.ok_or(StorageError::NotFound)
     }
 
+    /// From now on, holds inserts back until [`Tx::finish_piece`] (the group-commit writer's transaction).
+    pub(crate) fn hold_appends(&mut self) {
+        self.deferred.get_or_insert_with(Vec::new);
+    }
+
+    /// Sends the held-back inserts, if any, in one round trip.
+    async fn flush(&mut self) -> Result<(), StorageError> {
+        self.finish_piece(None).await
+    }
+
+    /// Sends the held-back inserts followed by `tail`, a fixed SQL text with no parameters (the end of a savepoint):
+    /// in one round trip on SQLite, in two on PostgreSQL (its protocol takes one statement with parameters at a
+    /// time, so the inserts travel as one statement of data-modifying `WITH` clauses). The inserts are sent in the
+    /// order they were appended; if one fails, nothing after it runs.
+    pub(crate) async fn finish_piece(&mut self, tail: Option<&'static str>) -> Result<(), StorageError> {
+        let held = match &mut self.deferred {
+            Some(held) if !held.is_empty() => std::mem::take(held),
+            _ => return self.run_tail(tail).await,
+        };
+        match &mut self.conn {
+            Conn::Sqlite(t) => {
+                let mut sql = SqlWriterValues::new("?", false);
+                for (i, insert) in held.iter().enumerate() {
+                    if i > 0 {
+                        let _ = sql.write_str("; ");
+                    }
+                    insert.build_collect_into(SqliteQueryBuilder, &mut sql);
+                }
+                if let Some(tail) = tail {
+                    let _ = write!(sql, "; {tail}");
+                }
+                let (sql, values) = sql.into_parts();
+                sqlx::query_with(AssertSqlSafe(sql), SqlxValues(values)).execute(&mut **t).await?;
+                Ok(())
+            }
+            Conn::Postgres(t) => {
+                let mut sql = SqlWriterValues::new("$", true);
+                let (last, rest) = held.split_last().expect("at least one held insert");
+                for (i, insert) in rest.iter().enumerate() {
+                    let _ = sql.write_str(if i == 0 { "WITH " } else { ", " });
+                    let _ = write!(sql, "held_{i} AS (");
+                    insert.build_collect_into(PostgresQueryBuilder, &mut sql);
+                    let _ = sql.write_str(")");
+                }
+                if !rest.is_empty() {
+                    let _ = sql.write_str(" ");
+                }
+                last.build_collect_into(PostgresQueryBuilder, &mut sql);
+                let (sql, values) = sql.into_parts();
+                sqlx::query_with(AssertSqlSafe(sql), SqlxValues(values)).execute(&mut **t).await?;
+                self.run_tail(tail).await
+            }
+        }
+    }
+
+    /// Forgets the held-back inserts (the piece failed: its savepoint is rolled back).
+    pub(crate) fn discard_held(&mut self) {
+        if let Some(held) = &mut self.deferred {
+            held.clear();
+        }
+    }
+
+    async fn run_tail(&mut self, tail: Option<&'static str>) -> Result<(), StorageError> {
+        match tail {
+            Some(sql) => self.run_fixed(sql).await,
+            None => Ok(()),
+        }
+    }
+
     /// A fixed SQL text with no parameters (savepoints): never built from input.
     pub(crate) async fn run_fixed(&mut self, sql: &'static str) -> Result<(), StorageError> {
-        match self {
-            Tx::Sqlite(t) => {
+        match &mut self.conn {
+            Conn::Sqlite(t) => {
                 sqlx::raw_sql(sql).execute(&mut **t).await?;
             }
-            Tx::Postgres(t) => {
+            Conn::Postgres(t) => {
                 sqlx::raw_sql(sql).execute(&mut **t).await?;
             }
         }
@@ -359,19 +519,23 @@ impl Tx {
     }
 
     /// Makes the transaction's changes durable.
-    pub async fn commit(self) -> Result<(), StorageError> {
-        match self {
-            Tx::Sqlite(t) => t.commit().await?,
-            Tx::Postgres(t) => t.commit().await?,
+    pub async fn commit(mut self) -> Result<(), StorageError> {
+        self.flush().await?;
+        match self.conn {
+            Conn::Sqlite(t) => t.commit().await?,
+            Conn::Postgres(t) => t.commit().await?,
+        }
+        if let Some(checkpoints) = &self.after_commit {
+            checkpoints.start();
         }
         Ok(())
     }
 
     /// Undoes the transaction's changes.
     pub async fn rollback(self) -> Result<(), StorageError> {
-        match self {
-            Tx::Sqlite(t) => t.rollback().await?,
-            Tx::Postgres(t) => t.rollback().await?,
+        match self.conn {
+            Conn::Sqlite(t) => t.rollback().await?,
+            Conn::Postgres(t) => t.rollback().await?,
         }
         Ok(())
     }

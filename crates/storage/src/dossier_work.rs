@@ -266,8 +266,7 @@ pub async fn insert_notice(tx: &mut Tx, n: &NoticeRecord) -> Result<(), StorageE
         n.emailed_at.into(),
         n.texted_at.into(),
     ]);
-    tx.execute(&insert).await?;
-    Ok(())
+    tx.append(insert).await
 }
 
 /// One notice.

@@ -194,8 +194,7 @@ pub async fn next_sequence(tx: &mut Tx, agency_code: &str, day: NaiveDate) -> Re
 pub async fn insert(tx: &mut Tx, dossier: &DossierRecord) -> Result<(), StorageError> {
     let mut insert = Query::insert();
     insert.into_table(Dossiers::Table).columns(COLUMNS).values_panic(values(dossier));
-    tx.execute(&insert).await?;
-    Ok(())
+    tx.append(insert).await
 }
 
 /// Replaces a dossier's state if it is still at `expected_version` (the record carries the new version).
@@ -305,8 +304,7 @@ pub async fn put_idempotency(
             record.dossier_id.into(),
             now.into(),
         ]);
-    tx.execute(&insert).await?;
-    Ok(())
+    tx.append(insert).await
 }
 
 /// Forgets keys first used before `before`.

@@ -74,8 +74,7 @@ pub(crate) const COLUMNS: [Events; 12] = [
 pub async fn append(tx: &mut Tx, event: &EventRecord) -> Result<(), StorageError> {
     let mut insert = Query::insert();
     insert.into_table(Events::Table).columns(COLUMNS).values_panic(values(event));
-    tx.execute(&insert).await?;
-    Ok(())
+    tx.append(insert).await
 }
 
 /// An event's values in [`COLUMNS`] order.

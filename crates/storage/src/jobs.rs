@@ -90,8 +90,7 @@ pub async fn enqueue(tx: &mut Tx, job: &JobRecord) -> Result<(), StorageError> {
         job.finished_at.into(),
         job.created_at.into(),
     ]);
-    tx.execute(&insert).await?;
-    Ok(())
+    tx.append(insert).await
 }
 
 /// Takes up to `limit` due jobs, marks them running with a lease until `lease_until`

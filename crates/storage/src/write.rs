@@ -18,7 +18,10 @@ use tokio::sync::{mpsc, oneshot};
 use crate::db::{Pool, Tx};
 use crate::error::StorageError;
 
-type Work = Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, bool> + Send>;
+/// A piece of work: runs in the batch's transaction and says whether it succeeded, with how to tell its caller the
+/// outcome once its held-back inserts ([`Tx::append`]) have run — or failed, which fails the piece after all.
+type Work = Box<dyn for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, (bool, Deliver)> + Send>;
+type Deliver = Box<dyn FnOnce(Option<StorageError>) + Send>;
 
 struct Job {
     work: Work,
@@ -65,7 +68,29 @@ impl WriteQueue {
         let lanes = (0..lanes.max(1))
             .map(|_| {
                 let (sender, receiver) = mpsc::channel(capacity);
-                tokio::spawn(run_lane(pool.clone(), receiver, counters.clone(), max_batch));
+                let lane = run_lane(pool.clone(), receiver, counters.clone(), max_batch);
+                match pool {
+                    // SQLite's statements run on the connection's own thread; the lane that drives them gets a thread
+                    // of its own too. In the request runtime it waited behind every request task for each of its
+                    // statements (woken from outside the runtime, it queued last), and the single writer sets the
+                    // pace of every write.
+                    Pool::Sqlite { .. } => {
+                        std::thread::Builder::new()
+                            .name("motcua-writer".into())
+                            .spawn(move || {
+                                tokio::runtime::Builder::new_current_thread()
+                                    .enable_time()
+                                    .build()
+                                    .expect("a runtime for the writer thread")
+                                    .block_on(lane)
+                            })
+                            .expect("the writer thread starts");
+                    }
+                    // PostgreSQL's connections belong to the runtime that opened them; the lanes stay there.
+                    Pool::Postgres(_) => {
+                        tokio::spawn(lane);
+                    }
+                }
                 sender
             })
             .collect();
@@ -85,8 +110,13 @@ impl WriteQueue {
             Box::pin(async move {
                 let outcome = work(tx).await;
                 let ok = outcome.is_ok();
-                let _ = out_tx.send(outcome);
-                ok
+                let deliver: Deliver = Box::new(move |held_failed: Option<StorageError>| {
+                    let _ = out_tx.send(match held_failed {
+                        Some(e) => Err(E::from(e)),
+                        None => outcome,
+                    });
+                });
+                (ok, deliver)
             })
         });
         let closed = || E::from(StorageError::Unavailable("the database writer has stopped".into()));
@@ -147,6 +177,7 @@ async fn run_batch(pool: &Pool, batch: Vec<Job>, counters: &Counters) {
         Ok(tx) => tx,
         Err(e) => return fail_all(batch, e),
     };
+    tx.hold_appends();
     let mut waiting = Vec::with_capacity(batch.len());
     let mut jobs = batch.into_iter().peekable();
     if let Err(e) = tx.run_fixed("SAVEPOINT motcua_write").await {
@@ -155,21 +186,24 @@ async fn run_batch(pool: &Pool, batch: Vec<Job>, counters: &Counters) {
     }
     while let Some(job) = jobs.next() {
         counters.writes.fetch_add(1, Ordering::Relaxed);
+        let more = jobs.peek().is_some();
         // A panicking piece counts as a failed one: its savepoint is undone, the lane lives on.
-        let ok = std::panic::AssertUnwindSafe((job.work)(&mut tx)).catch_unwind().await.unwrap_or(false);
-        if !ok {
-            counters.failed_writes.fetch_add(1, Ordering::Relaxed);
-        }
-        // Closing this piece's savepoint and opening the next one's in one round trip to the database.
-        let end = match (ok, jobs.peek().is_some()) {
-            (true, true) => "RELEASE SAVEPOINT motcua_write; SAVEPOINT motcua_write",
-            (true, false) => "RELEASE SAVEPOINT motcua_write",
-            (false, true) => {
-                "ROLLBACK TO SAVEPOINT motcua_write; RELEASE SAVEPOINT motcua_write; SAVEPOINT motcua_write"
-            }
-            (false, false) => "ROLLBACK TO SAVEPOINT motcua_write; RELEASE SAVEPOINT motcua_write",
+        let (ok, deliver) = std::panic::AssertUnwindSafe((job.work)(&mut tx))
+            .catch_unwind()
+            .await
+            .unwrap_or_else(|_| (false, Box::new(|_| {})));
+        // The piece's held-back inserts, the end of its savepoint and the start of the next one's: one round trip.
+        let held_failed = match ok {
+            true => tx.finish_piece(Some(if more { RELEASE_AND_NEXT } else { RELEASE })).await.err(),
+            false => None,
         };
-        let end = tx.run_fixed(end).await;
+        let mut end = Ok(());
+        if !ok || held_failed.is_some() {
+            counters.failed_writes.fetch_add(1, Ordering::Relaxed);
+            tx.discard_held();
+            end = tx.run_fixed(if more { ROLLBACK_AND_NEXT } else { ROLLBACK }).await;
+        }
+        deliver(held_failed);
         waiting.push(job.committed);
         if let Err(e) = end {
             waiting.extend(jobs.by_ref().map(|j| j.committed));
@@ -187,6 +221,12 @@ async fn run_batch(pool: &Pool, batch: Vec<Job>, counters: &Counters) {
         let _ = sender.send(result.clone());
     }
 }
+
+const RELEASE: &str = "RELEASE SAVEPOINT motcua_write";
+const RELEASE_AND_NEXT: &str = "RELEASE SAVEPOINT motcua_write; SAVEPOINT motcua_write";
+const ROLLBACK: &str = "ROLLBACK TO SAVEPOINT motcua_write; RELEASE SAVEPOINT motcua_write";
+const ROLLBACK_AND_NEXT: &str =
+    "ROLLBACK TO SAVEPOINT motcua_write; RELEASE SAVEPOINT motcua_write; SAVEPOINT motcua_write";
 
 fn fail_all(batch: Vec<Job>, error: StorageError) {
     fail_all_senders(batch.into_iter().map(|j| j.committed).collect(), error);

@@ -11,7 +11,7 @@ use uuid::Uuid;
 
 pub use crate::group_commit::{
     a_panicking_write_does_not_stop_the_writer, group_commit_isolates_a_failing_write,
-    sequential_writes_commit_one_by_one,
+    held_back_inserts_fail_only_their_own_write, sequential_writes_commit_one_by_one,
 };
 
 pub fn t0() -> DateTime<Utc> {

@@ -2,11 +2,11 @@
 
 use std::sync::Arc;
 
-use motcua_storage::officers;
 use motcua_storage::{Db, StorageError};
+use motcua_storage::{events, officers};
 use tokio::sync::Notify;
 
-use crate::cases::{officer, seed_units};
+use crate::cases::{event, officer, seed_units, t0};
 
 /// Twenty requests arrive while a commit is in progress; one of them breaks a unique
 /// constraint. The other nineteen commit (in one shared transaction), the broken one
@@ -124,4 +124,104 @@ pub async fn a_panicking_write_does_not_stop_the_writer(db: Db) {
     let mut tx = db.read().await.unwrap();
     assert!(officers::by_id(&mut tx, id).await.unwrap().is_some());
     assert!(officers::by_username(&mut tx, "se.hong").await.unwrap().is_none(), "the panicking write left nothing");
+}
+
+/// Inside the writer, inserts are held back and sent with the end of their write ([`motcua_storage::Tx::append`]).
+/// An insert that then fails fails its own write alone — including what it held back before the failing one — and
+/// a write that reads after appending sees its own rows. Outside the writer an append runs at once.
+pub async fn held_back_inserts_fail_only_their_own_write(db: Db) {
+    seed_units(&db).await;
+    let stored = event("o-stored", "officer.created", t0());
+    db.write({
+        let stored = stored.clone();
+        move |tx| Box::pin(async move { events::append(tx, &stored).await })
+    })
+    .await
+    .unwrap();
+    let before = db.write_stats();
+
+    let release = Arc::new(Notify::new());
+    let gate = {
+        let (db, release) = (db.clone(), release.clone());
+        tokio::spawn(async move {
+            db.write(move |_tx| {
+                Box::pin(async move {
+                    release.notified().await;
+                    Ok::<_, StorageError>(())
+                })
+            })
+            .await
+        })
+    };
+    while db.write_stats().writes == before.writes {
+        tokio::task::yield_now().await;
+    }
+    let two = [event("o-a", "officer.created", t0()), event("o-a", "officer.disabled", t0())];
+    let mut broken = event("o-b", "officer.created", t0());
+    let lost = event("o-b", "officer.disabled", t0());
+    broken.id = stored.id;
+    broken.province_id = stored.province_id.clone();
+    let read_back = event("o-c", "officer.created", t0());
+    let a = tokio::spawn({
+        let db = db.clone();
+        async move {
+            db.write(move |tx| {
+                Box::pin(async move {
+                    for e in &two {
+                        events::append(tx, e).await?;
+                    }
+                    Ok::<_, StorageError>(())
+                })
+            })
+            .await
+        }
+    });
+    let b = tokio::spawn({
+        let db = db.clone();
+        async move {
+            db.write(move |tx| {
+                Box::pin(async move {
+                    events::append(tx, &lost).await?;
+                    events::append(tx, &broken).await
+                })
+            })
+            .await
+        }
+    });
+    let c = tokio::spawn({
+        let db = db.clone();
+        async move {
+            db.write(move |tx| {
+                Box::pin(async move {
+                    events::append(tx, &read_back).await?;
+                    Ok::<_, StorageError>(events::of_subject(tx, "officer", "o-c").await?.len())
+                })
+            })
+            .await
+        }
+    });
+    while db.write_stats().queued < 3 {
+        tokio::task::yield_now().await;
+    }
+    release.notify_one();
+    gate.await.unwrap().unwrap();
+    a.await.unwrap().unwrap();
+    let err = b.await.unwrap().unwrap_err();
+    assert!(matches!(err, StorageError::Duplicate { .. }), "{err:?}");
+    assert_eq!(c.await.unwrap().unwrap(), 1, "the write read its own held-back insert");
+    let after = db.write_stats();
+    assert_eq!(after.commits - before.commits, 2, "the gate's batch, then one for the three");
+    assert_eq!(after.failed_writes - before.failed_writes, 1);
+
+    let mut tx = db.read().await.unwrap();
+    assert_eq!(events::of_subject(&mut tx, "officer", "o-a").await.unwrap().len(), 2);
+    assert!(events::of_subject(&mut tx, "officer", "o-b").await.unwrap().is_empty(), "nothing of the failed write");
+    assert_eq!(events::of_subject(&mut tx, "officer", "o-c").await.unwrap().len(), 1);
+    tx.commit().await.unwrap();
+
+    // Outside the writer, the same failure is reported by the append itself.
+    let mut tx = db.begin_write().await.unwrap();
+    let err = events::append(&mut tx, &stored).await.unwrap_err();
+    assert!(matches!(err, StorageError::Duplicate { .. }), "{err:?}");
+    tx.rollback().await.unwrap();
 }

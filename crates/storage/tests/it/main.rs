@@ -22,4 +22,5 @@ motcua_testkit::dual_test!(cases:
     group_commit_isolates_a_failing_write,
     sequential_writes_commit_one_by_one,
     a_panicking_write_does_not_stop_the_writer,
+    held_back_inserts_fail_only_their_own_write,
 );
