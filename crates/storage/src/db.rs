@@ -475,13 +475,9 @@ impl Tx {
                 let mut sql = SqlWriterValues::new("$", true);
                 let (last, rest) = held.split_last().expect("at least one held insert");
                 for (i, insert) in rest.iter().enumerate() {
-                    let _ = sql.write_str(if i == 0 { "WITH " } else { ", " });
-                    let _ = write!(sql, "held_{i} AS (");
+                    let _ = write!(sql, "{} held_{i} AS (", if i == 0 { "WITH" } else { "," });
                     insert.build_collect_into(PostgresQueryBuilder, &mut sql);
-                    let _ = sql.write_str(")");
-                }
-                if !rest.is_empty() {
-                    let _ = sql.write_str(" ");
+                    let _ = sql.write_str(") ");
                 }
                 last.build_collect_into(PostgresQueryBuilder, &mut sql);
                 let (sql, values) = sql.into_parts();

@@ -2,9 +2,11 @@
 
 use std::sync::Arc;
 
-use motcua_storage::{Db, StorageError};
+use futures::future::BoxFuture;
+use motcua_storage::{Db, StorageError, Tx};
 use motcua_storage::{events, officers};
 use tokio::sync::Notify;
+use tokio::task::JoinHandle;
 
 use crate::cases::{event, officer, seed_units, t0};
 
@@ -142,15 +144,12 @@ pub async fn held_back_inserts_fail_only_their_own_write(db: Db) {
 
     let release = Arc::new(Notify::new());
     let gate = {
-        let (db, release) = (db.clone(), release.clone());
-        tokio::spawn(async move {
-            db.write(move |_tx| {
-                Box::pin(async move {
-                    release.notified().await;
-                    Ok::<_, StorageError>(())
-                })
+        let release = release.clone();
+        in_background(&db, move |_tx| {
+            Box::pin(async move {
+                release.notified().await;
+                Ok(())
             })
-            .await
         })
     };
     while db.write_stats().writes == before.writes {
@@ -162,43 +161,25 @@ pub async fn held_back_inserts_fail_only_their_own_write(db: Db) {
     broken.id = stored.id;
     broken.province_id = stored.province_id.clone();
     let read_back = event("o-c", "officer.created", t0());
-    let a = tokio::spawn({
-        let db = db.clone();
-        async move {
-            db.write(move |tx| {
-                Box::pin(async move {
-                    for e in &two {
-                        events::append(tx, e).await?;
-                    }
-                    Ok::<_, StorageError>(())
-                })
-            })
-            .await
-        }
+    let a = in_background(&db, move |tx| {
+        Box::pin(async move {
+            for e in &two {
+                events::append(tx, e).await?;
+            }
+            Ok(())
+        })
     });
-    let b = tokio::spawn({
-        let db = db.clone();
-        async move {
-            db.write(move |tx| {
-                Box::pin(async move {
-                    events::append(tx, &lost).await?;
-                    events::append(tx, &broken).await
-                })
-            })
-            .await
-        }
+    let b = in_background(&db, move |tx| {
+        Box::pin(async move {
+            events::append(tx, &lost).await?;
+            events::append(tx, &broken).await
+        })
     });
-    let c = tokio::spawn({
-        let db = db.clone();
-        async move {
-            db.write(move |tx| {
-                Box::pin(async move {
-                    events::append(tx, &read_back).await?;
-                    Ok::<_, StorageError>(events::of_subject(tx, "officer", "o-c").await?.len())
-                })
-            })
-            .await
-        }
+    let c = in_background(&db, move |tx| {
+        Box::pin(async move {
+            events::append(tx, &read_back).await?;
+            Ok(events::of_subject(tx, "officer", "o-c").await?.len())
+        })
     });
     while db.write_stats().queued < 3 {
         tokio::task::yield_now().await;
@@ -224,4 +205,14 @@ pub async fn held_back_inserts_fail_only_their_own_write(db: Db) {
     let err = events::append(&mut tx, &stored).await.unwrap_err();
     assert!(matches!(err, StorageError::Duplicate { .. }), "{err:?}");
     tx.rollback().await.unwrap();
+}
+
+/// Queues `work` on the writer from a task of its own, so that the caller can line up several writes.
+fn in_background<T, F>(db: &Db, work: F) -> JoinHandle<Result<T, StorageError>>
+where
+    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, StorageError>> + Send + 'static,
+    T: Send + 'static,
+{
+    let db = db.clone();
+    tokio::spawn(async move { db.write(work).await })
 }
