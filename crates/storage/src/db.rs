@@ -251,8 +251,18 @@ impl Db {
     /// A transaction for reading.
     pub async fn read(&self) -> Result<Tx, StorageError> {
         Ok(match &self.pool {
-            Pool::Sqlite { read, .. } => Tx::new(Conn::Sqlite(read.begin().await?)),
-            Pool::Postgres(p) => Tx::new(Conn::Postgres(p.begin().await?)),
+            Pool::Sqlite { read, .. } => Tx::new(Conn::Sqlite(Held::Tx(read.begin().await?))),
+            Pool::Postgres(p) => Tx::new(Conn::Postgres(Held::Tx(p.begin().await?))),
+        })
+    }
+
+    /// A read of **one statement**, outside any transaction: one round trip to the database instead of three
+    /// (`BEGIN`, the statement, `COMMIT`) — the hot single-row reads. Each statement sees what was committed when
+    /// it started; several statements that must see one snapshot take [`Db::read`] (one snapshot on SQLite).
+    pub async fn read_one(&self) -> Result<Tx, StorageError> {
+        Ok(match &self.pool {
+            Pool::Sqlite { read, .. } => Tx::new(Conn::Sqlite(Held::Plain(read.acquire().await?))),
+            Pool::Postgres(p) => Tx::new(Conn::Postgres(Held::Plain(p.acquire().await?))),
         })
     }
 
@@ -308,9 +318,9 @@ impl Pool {
         Ok(match self {
             Pool::Sqlite { write, checkpoints, .. } => Tx {
                 after_commit: Some(checkpoints.clone()),
-                ..Tx::new(Conn::Sqlite(write.begin_with("BEGIN IMMEDIATE").await?))
+                ..Tx::new(Conn::Sqlite(Held::Tx(write.begin_with("BEGIN IMMEDIATE").await?)))
             },
-            Pool::Postgres(p) => Tx::new(Conn::Postgres(p.begin().await?)),
+            Pool::Postgres(p) => Tx::new(Conn::Postgres(Held::Tx(p.begin().await?))),
         })
     }
 }
@@ -351,8 +361,50 @@ pub struct Tx {
 
 /// The connection under a [`Tx`].
 pub(crate) enum Conn {
-    Sqlite(sqlx::Transaction<'static, sqlx::Sqlite>),
-    Postgres(sqlx::Transaction<'static, sqlx::Postgres>),
+    Sqlite(Held<sqlx::Sqlite>),
+    Postgres(Held<sqlx::Postgres>),
+}
+
+/// A connection inside a transaction, or on its own for [`Db::read_one`] (each statement commits by itself).
+pub(crate) enum Held<DB: sqlx::Database> {
+    Tx(sqlx::Transaction<'static, DB>),
+    Plain(sqlx::pool::PoolConnection<DB>),
+}
+
+impl<DB: sqlx::Database> Held<DB> {
+    async fn commit(self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Tx(t) => t.commit().await,
+            Self::Plain(_) => Ok(()),
+        }
+    }
+
+    async fn rollback(self) -> Result<(), sqlx::Error> {
+        match self {
+            Self::Tx(t) => t.rollback().await,
+            Self::Plain(_) => Ok(()),
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::Deref for Held<DB> {
+    type Target = DB::Connection;
+
+    fn deref(&self) -> &DB::Connection {
+        match self {
+            Self::Tx(t) => t,
+            Self::Plain(c) => c,
+        }
+    }
+}
+
+impl<DB: sqlx::Database> std::ops::DerefMut for Held<DB> {
+    fn deref_mut(&mut self) -> &mut DB::Connection {
+        match self {
+            Self::Tx(t) => t,
+            Self::Plain(c) => c,
+        }
+    }
 }
 
 /// Most inserts held back at once: a bound on the combined statement's text and parameters.

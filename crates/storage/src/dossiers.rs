@@ -225,7 +225,8 @@ pub async fn by_code(tx: &mut Tx, code: &str) -> Result<Option<DossierRecord>, S
     .await
 }
 
-/// Open dossiers held by any of `units`, soonest due first (undated last), at most `limit`.
+/// Open dossiers held by any of `units` in one of `statuses`, soonest due first (undated last), at most `limit`
+/// (index `dossiers_open_status` or `dossiers_open_unit`).
 pub async fn queue(
     tx: &mut Tx,
     units: &[String],
@@ -235,17 +236,20 @@ pub async fn queue(
     if units.is_empty() {
         return Ok(Vec::new());
     }
-    tx.fetch_all(
-        Query::select()
-            .columns(COLUMNS)
-            .from(Dossiers::Table)
-            .and_where(Expr::col(Dossiers::OwnerUnitId).is_in(units.iter().cloned()))
-            .and_where(Expr::col(Dossiers::Status).is_in(statuses.iter().copied()))
-            .order_by_with_nulls(Dossiers::DueAt, Order::Asc, sea_query::NullOrdering::Last)
-            .order_by(Dossiers::CreatedAt, Order::Asc)
-            .limit(limit),
-    )
-    .await
+    tx.fetch_all(&queue_statement(units, statuses, limit)).await
+}
+
+fn queue_statement(units: &[String], statuses: &[&str], limit: u64) -> sea_query::SelectStatement {
+    let mut q = Query::select();
+    q.columns(COLUMNS)
+        .from(Dossiers::Table)
+        .and_where(Expr::col(Dossiers::ClosedAt).is_null())
+        .and_where(Expr::col(Dossiers::OwnerUnitId).is_in(units.iter().cloned()))
+        .and_where(Expr::col(Dossiers::Status).is_in(statuses.iter().copied()))
+        .order_by_with_nulls(Dossiers::DueAt, Order::Asc, sea_query::NullOrdering::Last)
+        .order_by(Dossiers::CreatedAt, Order::Asc)
+        .limit(limit);
+    q
 }
 
 #[derive(Iden)]
@@ -431,7 +435,15 @@ pub async fn register(
 /// The SQL of an inbox page as the backend runs it, with its values inlined (for `EXPLAIN` in the query-plan test,
 /// crates/storage/tests/it/inbox_plan.rs).
 pub fn inbox_sql(backend: crate::Backend, scope: &InboxScope, after: Option<(DateTime<Utc>, Uuid)>) -> String {
-    let q = inbox_statement(scope, None, None, after, 50);
+    inlined(backend, &inbox_statement(scope, None, None, after, 50))
+}
+
+/// The SQL of [`queue`] as the backend runs it, values inlined (for the same test).
+pub fn queue_sql(backend: crate::Backend, units: &[String], statuses: &[&str]) -> String {
+    inlined(backend, &queue_statement(units, statuses, 100))
+}
+
+fn inlined(backend: crate::Backend, q: &sea_query::SelectStatement) -> String {
     match backend {
         crate::Backend::Sqlite => q.to_string(sea_query::SqliteQueryBuilder),
         crate::Backend::Postgres => q.to_string(sea_query::PostgresQueryBuilder),

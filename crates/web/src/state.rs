@@ -1,6 +1,6 @@
 //! What every handler can reach.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
@@ -33,9 +33,13 @@ impl Default for WebConfig {
     }
 }
 
-/// Shared state of the router.
+/// Shared state of the router: one allocation behind an `Arc`, because axum clones the state for every extractor
+/// and middleware of every request (a clone of [`App`] itself is some twenty reference counts and a few strings).
 #[derive(Clone)]
-pub struct AppState {
+pub struct AppState(Arc<SharedState>);
+
+/// What [`AppState`] points to.
+pub struct SharedState {
     /// The use cases.
     pub app: App,
     /// HTTP settings.
@@ -47,7 +51,15 @@ pub struct AppState {
 impl AppState {
     /// State over `app`; installs the process-wide metrics recorder on first use.
     pub fn new(app: App, config: WebConfig) -> Self {
-        Self { app, config, metrics: metrics_handle() }
+        Self(Arc::new(SharedState { app, config, metrics: metrics_handle() }))
+    }
+}
+
+impl std::ops::Deref for AppState {
+    type Target = SharedState;
+
+    fn deref(&self) -> &SharedState {
+        &self.0
     }
 }
 

@@ -362,7 +362,8 @@ impl App {
     /// The dossier an idempotency key already created, if the key was used; a different request under the same
     /// key is refused.
     async fn replay(&self, principal: &str, key: &str, hash: &str) -> Result<Option<DossierView>, AppError> {
-        let mut tx = self.db().read().await?;
+        // Mostly one statement (an unused key); a key's dossier was committed with it, so no snapshot is needed.
+        let mut tx = self.db().read_one().await?;
         let found = match store::idempotency(&mut tx, principal, key).await? {
             None => None,
             Some(first) if first.request_hash != hash => return Err(AppError::code(ErrorCode::IdempotencyKeyReused)),
@@ -810,7 +811,7 @@ impl App {
 
     /// One dossier, for its applicant or an officer whose grants reach it.
     pub async fn dossier(&self, principal: &Principal, id: Uuid) -> Result<DossierView, AppError> {
-        let mut tx = self.db().read().await?;
+        let mut tx = self.db().read_one().await?;
         let record = store::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
         tx.commit().await?;
         self.dossier_actor(principal, &record)?;
@@ -827,7 +828,7 @@ impl App {
             _ => {}
         }
         let action = Action::parse(&request.action).ok_or_else(|| invalid("action", "Thao tác không hợp lệ."))?;
-        let mut tx = self.db().read().await?;
+        let mut tx = self.db().read_one().await?;
         let current = store::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
         tx.commit().await?;
         let actor = self.dossier_actor(&ctx.principal, &current)?;

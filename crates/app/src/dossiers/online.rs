@@ -173,7 +173,7 @@ impl App {
         declared: Vec<String>,
     ) -> Result<(), AppError> {
         let subject = dossier.id.to_string();
-        let mut tx = self.db().read().await?;
+        let mut tx = self.db().read_one().await?;
         let known = !events::of_subject(&mut tx, PROVENANCE_SUBJECT, &subject).await?.is_empty();
         tx.commit().await?;
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
@@ -207,7 +207,7 @@ impl App {
         id: uuid::Uuid,
     ) -> Result<(BTreeMap<String, String>, Vec<String>), AppError> {
         self.dossier(principal, id).await?;
-        let mut tx = self.db().read().await?;
+        let mut tx = self.db().read_one().await?;
         let found = events::of_subject(&mut tx, PROVENANCE_SUBJECT, &id.to_string()).await?;
         tx.commit().await?;
         let Some(event) = found.into_iter().next() else { return Ok((BTreeMap::new(), Vec::new())) };
@@ -257,7 +257,7 @@ impl App {
     /// The logged-in citizen's dossiers (as applicant), newest first; with an organisation's account, the
     /// organisation's dossiers, whoever filed them for it.
     pub async fn citizen_dossiers(&self, ctx: &Ctx) -> Result<Vec<DossierView>, AppError> {
-        let mut tx = self.db().read().await?;
+        let mut tx = self.db().read_one().await?;
         let rows = match &ctx.principal {
             Principal::Citizen { id_number } => {
                 citizens::dossiers_of_applicant(&mut tx, id_number, MY_DOSSIERS_LIMIT).await?

@@ -193,7 +193,7 @@ const LEADER_ROLES: [Role; 3] = [Role::Leader, Role::AgencyHead, Role::Departmen
 
 impl App {
     async fn load(&self, id: Uuid) -> Result<DossierRecord, AppError> {
-        let mut tx = self.db().read().await?;
+        let mut tx = self.db().read_one().await?;
         let record = store::get(&mut tx, id).await?.ok_or_else(|| AppError::not_found("hồ sơ"))?;
         tx.commit().await?;
         Ok(record)
@@ -589,7 +589,7 @@ impl App {
             ),
         };
         let limit = limit.clamp(1, 200);
-        let mut tx = self.db().read().await?;
+        let mut tx = self.db().read_one().await?;
         let rows = store::inbox(&mut tx, &scope, from, before, after, limit).await?;
         tx.commit().await?;
         let next =

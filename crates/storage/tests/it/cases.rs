@@ -5,7 +5,7 @@ use motcua_storage::events::{self, EventRecord};
 use motcua_storage::jobs::{self, JobRecord};
 use motcua_storage::officers::{self, OfficerRecord};
 use motcua_storage::sessions::{self, SessionRecord};
-use motcua_storage::{Db, StorageError, units};
+use motcua_storage::{Backend, Db, StorageError, units};
 use sqlx::types::Json;
 use uuid::Uuid;
 
@@ -127,6 +127,39 @@ pub async fn duplicate_username_is_classified(db: Db) {
     assert_eq!(stored, vec![grants[1].clone(), grants[0].clone()]);
     assert_eq!(officers::of_unit(&mut tx, &UnitId::parse("c20410").unwrap()).await.unwrap().len(), 1);
     assert!(officers::of_unit(&mut tx, &UnitId::parse("p48").unwrap()).await.unwrap().is_empty());
+}
+
+/// `read_one` holds no transaction: each statement sees what was committed when it started, where a SQLite read
+/// transaction keeps the snapshot of its first read.
+pub async fn one_statement_reads_see_each_commit(db: Db) {
+    seed_units(&db).await;
+    let insert = |o: OfficerRecord| {
+        let db = db.clone();
+        async move { db.write(move |tx| Box::pin(async move { officers::insert(tx, &o).await })).await.unwrap() }
+    };
+    let (first, second) = (officer("mot.cau"), officer("hai.cau"));
+    insert(first.clone()).await;
+
+    let mut one = db.read_one().await.unwrap();
+    let mut snapshot = db.read().await.unwrap();
+    assert_eq!(officers::by_id(&mut one, first.id).await.unwrap(), Some(first.clone()));
+    assert_eq!(officers::by_id(&mut snapshot, first.id).await.unwrap(), Some(first.clone()));
+    insert(second.clone()).await;
+    assert_eq!(officers::by_id(&mut one, second.id).await.unwrap(), Some(second.clone()));
+    let in_snapshot = officers::by_id(&mut snapshot, second.id).await.unwrap();
+    match db.backend() {
+        Backend::Sqlite => assert_eq!(in_snapshot, None, "a SQLite read transaction keeps its first snapshot"),
+        Backend::Postgres => assert_eq!(in_snapshot, Some(second.clone()), "read committed"),
+    }
+    one.commit().await.unwrap();
+    snapshot.commit().await.unwrap();
+
+    // Released and taken again, a connection sees later commits (no transaction was left open on it).
+    let third = officer("ba.cau");
+    insert(third.clone()).await;
+    let mut again = db.read_one().await.unwrap();
+    assert_eq!(officers::by_username(&mut again, "ba.cau").await.unwrap(), Some(third));
+    again.rollback().await.unwrap();
 }
 
 pub async fn stale_version_is_rejected(db: Db) {

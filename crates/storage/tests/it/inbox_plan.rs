@@ -3,7 +3,7 @@
 //! BENCHMARKS.md.)
 
 use motcua_storage::Backend;
-use motcua_storage::dossiers::{InboxScope, inbox_sql};
+use motcua_storage::dossiers::{InboxScope, inbox_sql, queue_sql};
 use motcua_testkit::TestDb;
 
 async fn plan(url: &str, sql: &str) -> String {
@@ -21,8 +21,7 @@ async fn inbox_pages_read_the_queue_indexes() {
     let cases = [
         (InboxScope::Units(units.clone()), "INDEX dossiers_open_unit"),
         (InboxScope::Units(vec!["u1".into()]), "INDEX dossiers_open_unit"),
-        // `dossiers_open_status` or the older `dossiers_queue` (owner, status, due_at): both are range scans.
-        (InboxScope::UnitsInStatus(units, vec!["accepted".into()]), "INDEX dossiers_"),
+        (InboxScope::UnitsInStatus(units, vec!["accepted".into()]), "INDEX dossiers_open_status"),
         (InboxScope::Assignee("officer".into()), "INDEX dossiers_open_assignee"),
     ];
     for (scope, expected) in cases {
@@ -37,6 +36,19 @@ async fn inbox_pages_read_the_queue_indexes() {
             assert!(!plan.contains("SCAN dossiers"), "{scope:?}: a full scan in\n{plan}");
         }
     }
+    t.finish().await;
+}
+
+/// The open-dossier queue (`/api/v1/dossiers/queue`) reads a partial index of open dossiers (0016 dropped the full
+/// `dossiers_queue` index it used to read).
+#[tokio::test]
+async fn the_queue_reads_an_open_dossier_index() {
+    let t = TestDb::sqlite().await;
+    let units = ["u1".to_owned(), "u2".to_owned()];
+    let sql = queue_sql(Backend::Sqlite, &units, &["accepted", "processing"]);
+    let plan = plan(&t.url(), &sql).await;
+    assert!(plan.contains("INDEX dossiers_open_"), "expected an open-dossier index in\n{plan}\n{sql}");
+    assert!(!plan.contains("SCAN dossiers"), "a full scan in\n{plan}");
     t.finish().await;
 }
 

@@ -12,6 +12,7 @@ motcua_testkit::dual_test!(cases:
     units_round_trip_with_successors,
     duplicate_username_is_classified,
     stale_version_is_rejected,
+    one_statement_reads_see_each_commit,
     sessions_expire,
     events_are_append_only,
     jobs_are_claimed_once_and_retried,
