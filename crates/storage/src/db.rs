@@ -7,7 +7,7 @@
 use std::fmt::Write as _;
 use std::str::FromStr;
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::time::Duration;
 
 use sea_query::{InsertStatement, PostgresQueryBuilder, SqlWriterValues, SqliteQueryBuilder};
@@ -70,6 +70,9 @@ pub struct DbOptions {
     pub writer_lanes: usize,
     /// Most requests sharing one commit.
     pub max_batch: usize,
+    /// SQLite: the write-ahead log's size, in pages, past which the writer waits for a complete checkpoint before
+    /// its next transaction (the log then starts again from its beginning and its file is cut back to this size).
+    pub wal_limit_pages: u32,
 }
 
 impl Default for DbOptions {
@@ -80,6 +83,8 @@ impl Default for DbOptions {
             busy_timeout: Duration::from_secs(10),
             writer_lanes: 1,
             max_batch: 256,
+            // 64 MiB of 4 KiB pages: checkpoints copy it in well under a second on this class of disk.
+            wal_limit_pages: 16_384,
         }
     }
 }
@@ -144,10 +149,18 @@ impl Db {
                 .clone()
                 .pragma("cache_size", WRITER_CACHE)
                 .pragma("temp_store", "memory")
-                .pragma("wal_autocheckpoint", "0");
+                .pragma("wal_autocheckpoint", "0")
+                .pragma("journal_size_limit", (u64::from(options.wal_limit_pages) * 4096).to_string());
             let write = pool(1, writer).await?;
             let read = pool(options.max_connections.max(2) - 1, connect).await?;
-            let checkpoints = Arc::new(Checkpoints { read: read.clone(), running: AtomicBool::new(false) });
+            let checkpoints = Arc::new(Checkpoints {
+                read: read.clone(),
+                running: Arc::default(),
+                wal_pages: AtomicI64::new(0),
+                limit_pages: i64::from(options.wal_limit_pages),
+                next_attempt: AtomicI64::new(i64::from(options.wal_limit_pages)),
+                busy_timeout: options.busy_timeout,
+            });
             Pool::Sqlite { read, write, checkpoints }
         } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
             let connect = PgConnectOptions::from_str(url).map_err(|e| StorageError::Unavailable(e.to_string()))?;
@@ -316,36 +329,89 @@ impl Db {
 impl Pool {
     pub(crate) async fn begin_write(&self) -> Result<Tx, StorageError> {
         Ok(match self {
-            Pool::Sqlite { write, checkpoints, .. } => Tx {
-                after_commit: Some(checkpoints.clone()),
-                ..Tx::new(Conn::Sqlite(Held::Tx(write.begin_with("BEGIN IMMEDIATE").await?)))
-            },
+            Pool::Sqlite { write, checkpoints, .. } => {
+                checkpoints.bound_the_log(write).await?;
+                Tx {
+                    after_commit: Some(checkpoints.clone()),
+                    ..Tx::new(Conn::Sqlite(Held::Tx(write.begin_with("BEGIN IMMEDIATE").await?)))
+                }
+            }
             Pool::Postgres(p) => Tx::new(Conn::Postgres(Held::Tx(p.begin().await?))),
         })
     }
 }
 
+/// How long the writer waits for readers to leave the write-ahead log before starting it again, in ms.
+const RESTART_WAIT_MS: u128 = 200;
+
 /// Copies SQLite's write-ahead log back into the database file after writes, on a reader connection: in the
 /// committing connection (SQLite's default, every 1,000 pages) each such copy delayed every write queued behind it.
+///
+/// The log starts again from its beginning only when a write begins after a *complete* checkpoint; a checkpoint
+/// aside never completes while writes follow each other closely (the next one has begun before it ends), so past
+/// `limit_pages` the writer itself finishes the checkpoint before its next transaction ([`Checkpoints::bound_the_log`]).
+/// Without that bound, a 10-million-dossier load grew the log past 30 GB.
 pub(crate) struct Checkpoints {
     read: SqlitePool,
-    running: AtomicBool,
+    /// Held while a checkpoint runs: one at a time.
+    running: Arc<tokio::sync::Mutex<()>>,
+    /// The log's size in pages, as the last checkpoint found it.
+    wal_pages: AtomicI64,
+    limit_pages: i64,
+    /// The size at which the writer next tries: the limit, or further after a reader held the log.
+    next_attempt: AtomicI64,
+    /// The connections' own busy timeout.
+    busy_timeout: Duration,
 }
 
 impl Checkpoints {
     /// Starts a checkpoint unless one is running. `PASSIVE`: it copies what no reader still needs and never waits
     /// for the writer or the readers.
     fn start(self: &Arc<Self>) {
-        if self.running.swap(true, Ordering::AcqRel) {
-            return;
-        }
+        let Ok(running) = self.running.clone().try_lock_owned() else { return };
         let this = self.clone();
         tokio::spawn(async move {
-            if let Err(e) = sqlx::raw_sql("PRAGMA wal_checkpoint(PASSIVE)").execute(&this.read).await {
-                tracing::warn!(error = %e, "checkpoint of the write-ahead log failed; the next write retries");
+            match sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(PASSIVE)").fetch_one(&this.read).await {
+                Ok((_, log_pages, _)) => this.wal_pages.store(log_pages, Ordering::Release),
+                Err(e) => {
+                    tracing::warn!(error = %e, "checkpoint of the write-ahead log failed; the next write retries")
+                }
             }
-            this.running.store(false, Ordering::Release);
+            drop(running);
         });
+    }
+
+    /// Past the limit, a `RESTART` checkpoint on the writer connection: it copies the rest of the log and waits
+    /// for the readers still inside it (at most [`RESTART_WAIT_MS`]), so the next write starts the log again. A reader
+    /// that holds the log longer (a long export) does not stall every write: the next attempt waits for another
+    /// limit's worth of log.
+    async fn bound_the_log(&self, write: &SqlitePool) -> Result<(), StorageError> {
+        if self.wal_pages.load(Ordering::Acquire) <= self.next_attempt.load(Ordering::Acquire) {
+            return Ok(());
+        }
+        // SQLite refuses a checkpoint at once, without waiting, while another one runs: wait for the one aside.
+        let _running = self.running.lock().await;
+        let mut writer = write.acquire().await?;
+        let timeout = |ms: u128| AssertSqlSafe(format!("PRAGMA busy_timeout = {ms}"));
+        sqlx::raw_sql(timeout(RESTART_WAIT_MS)).execute(&mut *writer).await?;
+        let checkpoint =
+            sqlx::query_as::<_, (i64, i64, i64)>("PRAGMA wal_checkpoint(RESTART)").fetch_one(&mut *writer).await;
+        // The writer's own timeout (for locks held by other processes) back before anything else.
+        sqlx::raw_sql(timeout(self.busy_timeout.as_millis())).execute(&mut *writer).await?;
+        let (restarted, log_pages) = match checkpoint {
+            Ok((busy, log_pages, _)) => (busy == 0, log_pages),
+            Err(e) => {
+                tracing::warn!(error = %e, "checkpoint of the write-ahead log failed");
+                (false, self.wal_pages.load(Ordering::Acquire))
+            }
+        };
+        if !restarted {
+            tracing::warn!(log_pages, "the write-ahead log could not start again: a reader still uses it");
+        }
+        self.wal_pages.store(if restarted { 0 } else { log_pages }, Ordering::Release);
+        self.next_attempt
+            .store(if restarted { self.limit_pages } else { log_pages + self.limit_pages }, Ordering::Release);
+        Ok(())
     }
 }
 

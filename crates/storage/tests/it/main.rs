@@ -6,6 +6,7 @@ mod group_commit;
 mod inbox_plan;
 mod schema;
 mod sequences;
+mod wal;
 
 motcua_testkit::dual_test!(cases:
     migrations_are_idempotent,
