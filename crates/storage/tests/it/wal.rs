@@ -2,7 +2,7 @@
 //! past `wal_limit_pages` the writer finishes one so the log starts again (a 10-million-dossier load once grew it
 //! past 30 GB).
 
-use motcua_storage::events::{self};
+use motcua_storage::events;
 use motcua_storage::{Db, DbOptions};
 use motcua_testkit::TestDb;
 use sqlx::types::Json;
