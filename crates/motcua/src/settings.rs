@@ -250,7 +250,8 @@ impl std::fmt::Debug for LookupLogSettings {
 pub struct DatabaseSettings {
     /// `sqlite://…` or `postgres://…`; empty means `sqlite://<data_dir>/motcua.db`. `MOTCUA_DATABASE__URL`.
     pub url: String,
-    /// Pool size. `MOTCUA_DATABASE__MAX_CONNECTIONS`, default 16.
+    /// Pool size (SQLite opens at most four readers per core besides its writer). `MOTCUA_DATABASE__MAX_CONNECTIONS`,
+    /// default 16.
     pub max_connections: u32,
     /// Group-commit writer lanes on PostgreSQL (SQLite has one writer). `MOTCUA_DATABASE__WRITER_LANES`,
     /// default 4 (measured best on 2 cores, BENCHMARKS.md).

@@ -503,6 +503,13 @@ pub struct IndexDefinition {
     pub sql: String,
 }
 
+impl IndexDefinition {
+    /// A partial index (`… where …`), such as those of open dossiers only.
+    pub fn is_partial(&self) -> bool {
+        self.sql.to_ascii_lowercase().contains(" where ")
+    }
+}
+
 /// The secondary indexes of `dossiers` and `events`: not those of primary keys and unique constraints (kept during a
 /// load: they refuse duplicates), by name.
 pub async fn secondary_indexes(tx: &mut Tx) -> Result<Vec<IndexDefinition>, StorageError> {

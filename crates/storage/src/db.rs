@@ -58,7 +58,8 @@ impl Backend {
 /// Connection settings that are not part of the URL.
 #[derive(Debug, Clone)]
 pub struct DbOptions {
-    /// Pool size (SQLite readers plus the writer; PostgreSQL connections).
+    /// Pool size (SQLite: the writer and readers, at most four readers per core; PostgreSQL
+    /// connections).
     pub max_connections: u32,
     /// How long a request waits for a pooled connection before "unavailable".
     pub acquire_timeout: Duration,
@@ -103,6 +104,15 @@ pub(crate) enum Pool {
 /// The SQLite writer's page cache (`pragma cache_size`: negative is KiB): the index pages a batch of new dossiers
 /// and events touches stay in memory between batches.
 const WRITER_CACHE: &str = "-16384";
+
+/// A SQLite reader's page cache (KiB, negative as `cache_size` takes it). Reads find most pages in the operating
+/// system's cache anyway; SQLite's default (2,000 KiB) on each of many readers held a copy of the same pages and
+/// took the server past its memory target at 10 million dossiers, for no measurable gain in reads (BENCHMARKS.md).
+const READER_CACHE: &str = "-512";
+
+/// SQLite readers per core: a read is CPU work on pages the operating system has cached, so more reader threads
+/// than this only add page caches and thread switches (on two cores 8 readers read faster than 15, BENCHMARKS.md).
+const READERS_PER_CORE: u32 = 4;
 
 /// A handle to the database, cheap to clone and shared by the whole process.
 #[derive(Clone)]
@@ -152,7 +162,9 @@ impl Db {
                 .pragma("wal_autocheckpoint", "0")
                 .pragma("journal_size_limit", (u64::from(options.wal_limit_pages) * 4096).to_string());
             let write = pool(1, writer).await?;
-            let read = pool(options.max_connections.max(2) - 1, connect).await?;
+            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+            let readers = (options.max_connections.max(2) - 1).min(READERS_PER_CORE * cores as u32);
+            let read = pool(readers, connect.pragma("cache_size", READER_CACHE)).await?;
             let checkpoints = Arc::new(Checkpoints {
                 read: read.clone(),
                 running: Arc::default(),
@@ -652,5 +664,27 @@ impl Tx {
             Conn::Postgres(t) => t.rollback().await?,
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn sqlite_readers_are_few_per_core_with_small_page_caches() {
+        let t = motcua_testkit::TestDb::sqlite().await;
+        let db = Db::connect(&t.url(), &DbOptions { max_connections: 1000, ..DbOptions::default() }).await.unwrap();
+        let Pool::Sqlite { read, write, .. } = &db.pool else { panic!("a SQLite URL opens SQLite") };
+        let cores = std::thread::available_parallelism().unwrap().get() as u32;
+        assert_eq!(read.options().get_max_connections(), READERS_PER_CORE * cores);
+        let cache = |pool: &SqlitePool| {
+            let pool = pool.clone();
+            async move { sqlx::query_as::<_, (i64,)>("pragma cache_size").fetch_one(&pool).await.unwrap().0 }
+        };
+        assert_eq!(cache(read).await, -512);
+        assert_eq!(cache(write).await, -16384, "the writer keeps its larger cache");
+        db.close().await;
+        t.finish().await;
     }
 }
