@@ -292,9 +292,9 @@ pub async fn generate(app: &App, spec: &Spec, mut progress: impl FnMut(Progress)
 /// The subject of the events that record a deferred index build (`database` / `bulk-load`).
 const BULK_SUBJECT: (&str, &str) = ("database", "bulk-load");
 
-/// Drops the secondary indexes of `dossiers` and `events` but the partial ones, and records their definitions in an event of the same
-/// transaction (`bulk.indexes_deferred`): whatever interrupts the load, the next run of the generator finds them
-/// there and builds them ([`restore_indexes`]).
+/// Drops the secondary indexes of `dossiers` and `events` but the partial ones, and records their definitions in an
+/// event of the same transaction (`bulk.indexes_deferred`): whatever interrupts the load, the next run of the
+/// generator finds them there and builds them ([`restore_indexes`]).
 async fn defer_indexes(app: &App) -> anyhow::Result<Vec<IndexDefinition>> {
     let mut tx = app.db().begin_write().await?;
     // Partial indexes stay: they hold only open dossiers (a few percent of a load), so keeping them up to date row

@@ -111,7 +111,7 @@ const WRITER_CACHE: &str = "-16384";
 const READER_CACHE: &str = "-512";
 
 /// SQLite readers per core: a read is CPU work on pages the operating system has cached, so more reader threads
-/// than this only add page caches and thread switches (on two cores 8 readers read faster than 15, BENCHMARKS.md).
+/// than this only add page caches and thread switches (on two cores 7–8 readers read as fast as 15, BENCHMARKS.md).
 const READERS_PER_CORE: u32 = 4;
 
 /// A handle to the database, cheap to clone and shared by the whole process.
