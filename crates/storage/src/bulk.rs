@@ -570,7 +570,7 @@ pub async fn create_indexes(tx: &mut Tx, indexes: &[IndexDefinition]) -> Result<
     let present: Vec<String> = secondary_indexes(tx).await?.into_iter().map(|i| i.name).collect();
     match &mut tx.conn {
         Conn::Sqlite(t) => {
-            let helpers = std::thread::available_parallelism().map_or(1, |n| n.get()).saturating_sub(1);
+            let helpers = crate::db::cores().saturating_sub(1);
             sqlx::raw_sql(AssertSqlSafe(format!(
                 "pragma temp_store = default; pragma cache_size = -{SORT_CACHE_KIB}; pragma threads = {helpers}"
             )))

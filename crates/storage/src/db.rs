@@ -114,6 +114,12 @@ const READER_CACHE: &str = "-512";
 /// than this only add page caches and thread switches (on two cores 7–8 readers read as fast as 15, BENCHMARKS.md).
 const READERS_PER_CORE: u32 = 4;
 
+/// The cores this process may use (1 when the system cannot tell): what SQLite's reader pool and index sorter scale
+/// with.
+pub(crate) fn cores() -> u32 {
+    std::thread::available_parallelism().map_or(1, |n| u32::try_from(n.get()).unwrap_or(u32::MAX))
+}
+
 /// A handle to the database, cheap to clone and shared by the whole process.
 #[derive(Clone)]
 pub struct Db {
@@ -162,8 +168,7 @@ impl Db {
                 .pragma("wal_autocheckpoint", "0")
                 .pragma("journal_size_limit", (u64::from(options.wal_limit_pages) * 4096).to_string());
             let write = pool(1, writer).await?;
-            let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-            let readers = (options.max_connections.max(2) - 1).min(READERS_PER_CORE * cores as u32);
+            let readers = (options.max_connections.max(2) - 1).min(READERS_PER_CORE.saturating_mul(cores()));
             let read = pool(readers, connect.pragma("cache_size", READER_CACHE)).await?;
             let checkpoints = Arc::new(Checkpoints {
                 read: read.clone(),
@@ -676,8 +681,7 @@ mod tests {
         let t = motcua_testkit::TestDb::sqlite().await;
         let db = Db::connect(&t.url(), &DbOptions { max_connections: 1000, ..DbOptions::default() }).await.unwrap();
         let Pool::Sqlite { read, write, .. } = &db.pool else { panic!("a SQLite URL opens SQLite") };
-        let cores = std::thread::available_parallelism().unwrap().get() as u32;
-        assert_eq!(read.options().get_max_connections(), READERS_PER_CORE * cores);
+        assert_eq!(read.options().get_max_connections(), READERS_PER_CORE * cores());
         let cache = |pool: &SqlitePool| {
             let pool = pool.clone();
             async move { sqlx::query_as::<_, (i64,)>("pragma cache_size").fetch_one(&pool).await.unwrap().0 }
