@@ -1,15 +1,11 @@
 //! Officer accounts: creation, password login with server-side sessions, logout.
 //!
-//! Passwords are hashed with argon2id (OWASP minimum parameters). A session cookie
-//! carries 32 random bytes; only their SHA-256 is stored. Failed logins are throttled
-//! per account, and an unknown username costs the same hashing time as a known one so
-//! that response times do not reveal which accounts exist.
+//! Passwords are hashed with argon2id off the async workers (`password`). A session cookie carries 32 random bytes;
+//! only their SHA-256 is stored. Guesses are throttled per client address, per account from that address (both
+//! refused past their limit) and per account from anywhere (only slowed down, so that no stranger can lock an officer
+//! out; `throttle`), and an unknown username costs the same hashing time as a known one so that response times do
+//! not reveal which accounts exist.
 
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
-
-use argon2::Argon2;
-use argon2::password_hash::{PasswordHasher, PasswordVerifier, phc::PasswordHash};
 use chrono::{DateTime, Utc};
 use motcua_domain::access::{Action, Grant, Principal, Role};
 use motcua_domain::text::normalize;
@@ -24,19 +20,10 @@ use uuid::Uuid;
 
 use crate::App;
 use crate::error::{AppError, ErrorCode, FieldError};
+use crate::password::MAX_PASSWORD_BYTES;
+pub use crate::password::hash_password;
 use crate::record::{self, Change, Ctx};
-
-/// Hashes a password with argon2id and a random salt (PHC string).
-pub fn hash_password(password: &str) -> Result<String, AppError> {
-    Argon2::default()
-        .hash_password(password.as_bytes())
-        .map(|h| h.to_string())
-        .map_err(|e| AppError::detailed(ErrorCode::Internal, format!("password hashing failed: {e}")))
-}
-
-fn verify_password(password: &str, phc: &str) -> bool {
-    PasswordHash::new(phc).is_ok_and(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
-}
+use crate::throttle::{Attempt, Rule};
 
 /// Hex SHA-256 of a session token: what the sessions table stores.
 pub fn token_hash(token: &str) -> String {
@@ -107,34 +94,6 @@ pub struct GrantInput {
     pub unit_id: String,
 }
 
-/// Counts failures per key (an account's logins, a dossier code's or a client's status lookups) and pauses a key
-/// that fails too often within a window.
-#[derive(Clone, Default)]
-pub struct Throttle(Arc<Mutex<HashMap<String, Failures>>>);
-
-/// Failures counted for one key, and when the count started.
-type Failures = (u32, DateTime<Utc>);
-
-impl Throttle {
-    pub(crate) fn blocked(&self, key: &str, now: DateTime<Utc>, limit: u32, window: chrono::Duration) -> bool {
-        let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key).is_some_and(|(count, since)| *count >= limit && now - *since < window)
-    }
-
-    pub(crate) fn failed(&self, key: &str, now: DateTime<Utc>, window: chrono::Duration) {
-        let mut map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        let entry = map.entry(key.to_owned()).or_insert((0, now));
-        if now - entry.1 >= window {
-            *entry = (0, now);
-        }
-        entry.0 += 1;
-    }
-
-    fn succeeded(&self, key: &str) {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
-    }
-}
-
 /// A successful login.
 #[derive(Debug, Clone)]
 pub struct LoginOutcome {
@@ -148,6 +107,15 @@ pub struct LoginOutcome {
 
 /// How long the second step of a login may wait for the code.
 const CHALLENGE_MINUTES: i64 = 5;
+
+/// The longest username an account can have (ASCII, so characters and bytes alike).
+const MAX_USERNAME: usize = 64;
+
+/// The account key of a login: what an account's username can be, so that neither the throttle nor the audit trail
+/// keeps more of a typed name than any account has (a stranger's megabyte username stays out of both).
+fn login_key(typed: &str) -> String {
+    typed.trim().chars().take(MAX_USERNAME).collect::<String>().to_lowercase()
+}
 
 /// The issuer shown by authenticator apps.
 const TOTP_ISSUER: &str = "Một cửa";
@@ -204,7 +172,7 @@ pub struct ClientInfo {
 fn validate_new_officer(input: &NewOfficer) -> Result<(String, String, UnitId, Vec<Grant>), AppError> {
     let mut errors = Vec::new();
     let username = input.username.trim().to_lowercase();
-    let username_ok = (3..=64).contains(&username.len())
+    let username_ok = (3..=MAX_USERNAME).contains(&username.len())
         && username.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-".contains(&b));
     if !username_ok {
         errors.push(FieldError::new(
@@ -216,8 +184,8 @@ fn validate_new_officer(input: &NewOfficer) -> Result<(String, String, UnitId, V
     if full_name.is_empty() || full_name.chars().count() > 200 {
         errors.push(FieldError::new("full_name", "Họ và tên không được để trống và không quá 200 ký tự."));
     }
-    if input.password.chars().count() < 10 {
-        errors.push(FieldError::new("password", "Mật khẩu phải có ít nhất 10 ký tự."));
+    if input.password.chars().count() < 10 || input.password.len() > MAX_PASSWORD_BYTES {
+        errors.push(FieldError::new("password", "Mật khẩu phải có từ 10 ký tự, và không quá 256 byte."));
     }
     let unit = UnitId::parse(input.unit_id.trim());
     if unit.is_err() {
@@ -257,9 +225,9 @@ impl App {
         }
         self.require(&ctx.principal, Action::ManageOfficers, &unit)?;
         for grant in &grants {
-            self.require(&ctx.principal, Action::ManageOfficers, &grant.unit)?;
+            self.require_grant(&ctx.principal, grant)?;
         }
-        let password_hash = hash_password(&input.password)?;
+        let password_hash = self.hashing.hash(&input.password).await?;
         let now = self.now();
         let record = OfficerRecord {
             id: Uuid::now_v7(),
@@ -310,12 +278,9 @@ impl App {
     /// The first step of a login: checks the password. Opens a session, or — for an account with TOTP turned on —
     /// only a login challenge that [`App::login_with_totp`] completes with the six-digit code.
     pub async fn begin_login(&self, username: &str, password: &str, client: ClientInfo) -> Result<LoginStep, AppError> {
-        let key = username.trim().to_lowercase();
+        let key = login_key(username);
         let now = self.now();
-        let (limit, window) = (self.config.login_attempts, self.config.login_window);
-        if self.throttle.blocked(&key, now, limit, window) {
-            return Err(AppError::code(ErrorCode::TooManyAttempts));
-        }
+        let attempt = self.login_attempt(&key, &client, now).await?;
         let mut tx = self.db.read().await?;
         let found = officers::by_username(&mut tx, &key).await?;
         let (grants, second_factor) = match &found {
@@ -323,20 +288,16 @@ impl App {
             None => (Vec::new(), None),
         };
         tx.commit().await?;
-        let verified = match &found {
-            Some(o) => verify_password(password, &o.password_hash) && !o.disabled,
-            None => {
-                // Spend the same time as for a real account.
-                let _ = verify_password(password, dummy_hash());
-                false
-            }
-        };
+        // An unknown user spends the same time as a real account.
+        let verified = self.hashing.verify(password, found.as_ref().map(|o| o.password_hash.as_str())).await?
+            && found.as_ref().is_some_and(|o| !o.disabled);
         let Some(officer) = found.filter(|_| verified) else {
             self.login_failed(&key, "session.login_failed", &client, now).await?;
             return Err(AppError::code(ErrorCode::BadCredentials));
         };
         if second_factor.is_some_and(|t| t.confirmed_at.is_some()) {
-            // The password alone opens no session; the throttle is cleared only by the code.
+            // The password alone opens no session and clears nothing: the code's guesses count on the same keys.
+            self.throttle.gave_back(attempt);
             let mut raw = [0_u8; 32];
             rand::rng().fill_bytes(&mut raw);
             let challenge = hex::encode(raw);
@@ -351,7 +312,7 @@ impl App {
             self.db.write(move |tx| Box::pin(async move { totp::insert_challenge(tx, &record).await })).await?;
             return Ok(LoginStep::TotpRequired { challenge, expires_at });
         }
-        self.throttle.succeeded(&key);
+        self.throttle.succeeded(attempt);
         self.open_session(officer, grants, client, now).await.map(LoginStep::Session)
     }
 
@@ -380,10 +341,7 @@ impl App {
             return Err(AppError::code(ErrorCode::LoginChallengeExpired));
         };
         let key = officer.username.clone();
-        let (limit, window) = (self.config.login_attempts, self.config.login_window);
-        if self.throttle.blocked(&key, now, limit, window) {
-            return Err(AppError::code(ErrorCode::TooManyAttempts));
-        }
+        let attempt = self.login_attempt(&key, &client, now).await?;
         let step = totp_secret(&second_factor).and_then(|s| crate::totp::matching_step(&s, code, now.timestamp()));
         let officer_id = officer.id;
         let accepted = match step {
@@ -406,11 +364,29 @@ impl App {
             self.login_failed(&key, "session.totp_failed", &client, now).await?;
             return Err(AppError::code(ErrorCode::TotpCodeInvalid));
         }
-        self.throttle.succeeded(&key);
+        self.throttle.succeeded(attempt);
         self.open_session(officer, grants, client, now).await
     }
 
-    /// Counts a failed step toward the throttle and records it.
+    /// Counts a login step against the client's address, the account from that address (both refused past their
+    /// limits) and the account from anywhere (slowed down past the limit, never refused: strangers cannot lock an
+    /// officer out); waits out the delay of a slowed account.
+    async fn login_attempt(&self, key: &str, client: &ClientInfo, now: DateTime<Utc>) -> Result<Attempt, AppError> {
+        let address = client.ip.as_deref().unwrap_or("unknown");
+        let limit = self.config.login_attempts;
+        let rules = vec![
+            Rule::refuse(format!("client:{address}"), self.config.client_login_attempts, false),
+            Rule::refuse(format!("account:{key}|{address}"), limit, true),
+            Rule::slow(format!("account:{key}"), limit),
+        ];
+        let attempt = self.throttle.attempt(rules, now).map_err(|_| AppError::code(ErrorCode::TooManyAttempts))?;
+        if !attempt.delay.is_zero() {
+            tokio::time::sleep(attempt.delay).await;
+        }
+        Ok(attempt)
+    }
+
+    /// Records a failed step (already counted by the throttle).
     async fn login_failed(
         &self,
         key: &str,
@@ -418,7 +394,6 @@ impl App {
         client: &ClientInfo,
         now: DateTime<Utc>,
     ) -> Result<(), AppError> {
-        self.throttle.failed(key, now, self.config.login_window);
         let mut payload = serde_json::json!({ "username": key });
         if let Some(ip) = &client.ip {
             payload["client_ip"] = ip.clone().into();
@@ -660,6 +635,13 @@ impl App {
         version: i64,
     ) -> Result<(), AppError> {
         let unit = self.managed_officer_unit(ctx, id).await?;
+        // An administrator who disabled their own account could be the last one, with no way back.
+        if disabled && own_officer(ctx).is_ok_and(|me| me == id) {
+            return Err(AppError::Invalid(vec![FieldError::new(
+                "disabled",
+                "Không thể tự khoá tài khoản của chính mình; hãy đề nghị một quản trị viên khác.",
+            )]));
+        }
         let (tree, now, ctx) = (self.tree(), self.now(), ctx.clone());
         let changed = self
             .db
@@ -684,11 +666,4 @@ impl App {
         self.officer_sessions.clear();
         changed
     }
-}
-
-/// A real argon2id hash of a throwaway password, so that an unknown username costs the
-/// same verification time as a known one.
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| hash_password("motcua-timing-equaliser").unwrap_or_default())
 }

@@ -19,16 +19,18 @@ pub mod identity;
 pub mod jobs;
 mod keyset;
 pub mod notices;
+pub mod password;
 pub mod population;
 pub mod record;
 pub mod retention;
 mod session_cache;
+pub mod throttle;
 pub mod totp;
 pub mod units;
 
 use std::sync::{Arc, RwLock};
 
-use motcua_domain::access::{Action, Principal, decide};
+use motcua_domain::access::{Action, Principal, decide, decide_grant};
 use motcua_domain::unit::{UnitId, UnitTree};
 use motcua_storage::Db;
 
@@ -40,8 +42,11 @@ pub use error::{AppError, ErrorCode};
 pub struct AppConfig {
     /// How long an officer session lasts.
     pub session_ttl: chrono::Duration,
-    /// Failed logins allowed per account in [`AppConfig::login_window`] before a pause.
+    /// Failed logins allowed per account from one address in [`AppConfig::login_window`] before a pause; past it
+    /// the account's logins from anywhere are slowed down (never refused).
     pub login_attempts: u32,
+    /// Failed logins allowed per client address (any accounts) in the window before a pause.
+    pub client_login_attempts: u32,
     /// The window and pause of the login throttle.
     pub login_window: chrono::Duration,
     /// How long a claimed job may run before another worker may take it over.
@@ -55,6 +60,7 @@ impl Default for AppConfig {
         Self {
             session_ttl: chrono::Duration::hours(10),
             login_attempts: 5,
+            client_login_attempts: 20,
             login_window: chrono::Duration::minutes(15),
             job_lease: chrono::Duration::minutes(5),
             identity: None,
@@ -70,8 +76,9 @@ pub struct App {
     tree: Arc<RwLock<Arc<UnitTree>>>,
     config: AppConfig,
     jobs: jobs::Registry,
-    throttle: accounts::Throttle,
-    lookup_throttle: accounts::Throttle,
+    throttle: throttle::Throttle,
+    lookup_throttle: throttle::Throttle,
+    hashing: password::Hashing,
     calendar: Arc<RwLock<Arc<calendar::CalendarState>>>,
     procedures: catalogue::VersionCache,
     identity: Option<identity::oidc::RelyingParty>,
@@ -85,14 +92,16 @@ impl App {
     /// Builds the application over a migrated database and loads the unit tree.
     pub async fn new(db: Db, clock: Arc<dyn Clock>, config: AppConfig) -> Result<Self, AppError> {
         let identity = config.identity.clone().map(identity::oidc::RelyingParty::new).transpose()?;
+        let login_window = config.login_window;
         let app = Self {
             db,
             clock,
             tree: Arc::new(RwLock::new(Arc::new(UnitTree::default()))),
             config,
             jobs: jobs::Registry::default(),
-            throttle: accounts::Throttle::default(),
-            lookup_throttle: accounts::Throttle::default(),
+            throttle: throttle::Throttle::new(login_window, throttle::DEFAULT_CAPACITY),
+            lookup_throttle: throttle::Throttle::new(dossiers::LOOKUP_WINDOW, throttle::DEFAULT_CAPACITY),
+            hashing: password::Hashing::default(),
             calendar: Arc::new(RwLock::new(Arc::new(calendar::CalendarState::generated_only()?))),
             procedures: catalogue::VersionCache::default(),
             identity,
@@ -130,6 +139,12 @@ impl App {
     /// The one decision point: refuses unless `principal` may do `action` on `unit`'s records.
     pub fn require(&self, principal: &Principal, action: Action, unit: &UnitId) -> Result<(), AppError> {
         decide(principal, action, unit, &self.tree()).map_err(AppError::from)
+    }
+
+    /// The decision point for giving a role: `principal` must manage the officers of the grant's unit and hold the
+    /// role there itself, unless it administers the province (`domain::access::decide_grant`).
+    pub fn require_grant(&self, principal: &Principal, grant: &motcua_domain::access::Grant) -> Result<(), AppError> {
+        decide_grant(principal, grant, &self.tree()).map_err(AppError::from)
     }
 
     /// The one decision point for province-wide actions (jobs, the calendar): the

@@ -254,6 +254,21 @@ pub fn decide(principal: &Principal, action: Action, unit: &UnitId, tree: &UnitT
     }
 }
 
+/// May `principal` give `grant` to an account? It must manage the officers of the grant's unit and, unless it
+/// administers the province there, hold the granted role itself with the same reach: a unit administrator cannot
+/// make anyone (itself included, through an account it creates) an auditor, a province administrator or a handler
+/// who looks citizens up in the population database (separation of duties, Decree 85/2016 level 3; docs/security.md).
+pub fn decide_grant(principal: &Principal, grant: &Grant, tree: &UnitTree) -> Result<(), Denied> {
+    decide(principal, Action::ManageOfficers, &grant.unit, tree)?;
+    let Principal::Officer { grants, .. } = principal else { return Ok(()) };
+    let reaches = |held: &Grant| {
+        held.unit == grant.unit || (held.role.covers_subtree() && tree.is_within(&grant.unit, &held.unit))
+    };
+    let holds =
+        grants.iter().any(|held| (held.role == Role::ProvinceAdmin || held.role == grant.role) && reaches(held));
+    if holds { Ok(()) } else { Err(Denied::NotPermitted { action: Action::ManageOfficers, unit: grant.unit.clone() }) }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -303,6 +318,32 @@ mod tests {
         assert!(decide(&admin, Action::ManageOfficers, &id("p48.stp"), &t).is_ok());
         assert!(decide(&admin, Action::ManageOfficers, &id("p48.sxd"), &t).is_err());
         assert!(decide(&admin, Action::ViewOfficers, &id("p48"), &t).is_err());
+    }
+
+    #[test]
+    fn roles_are_given_only_by_those_who_hold_them_or_the_province_administrator() {
+        let t = tree();
+        let grant = |role, unit: &str| Grant { role, unit: id(unit) };
+        let unit_admin = officer(&[(Role::UnitAdmin, "p48.stp")]);
+        for role in [Role::ProvinceAdmin, Role::Auditor, Role::Handler, Role::Reception, Role::Leader] {
+            assert!(decide_grant(&unit_admin, &grant(role, "p48.stp"), &t).is_err(), "{role:?}");
+        }
+        assert!(decide_grant(&unit_admin, &grant(Role::UnitAdmin, "p48.stp"), &t).is_ok());
+        // Holding a role at the unit lets the unit's administrator give it there, and nowhere else.
+        let head = officer(&[(Role::UnitAdmin, "p48.stp"), (Role::AgencyHead, "p48.stp")]);
+        assert!(decide_grant(&head, &grant(Role::AgencyHead, "p48.stp"), &t).is_ok());
+        assert!(decide_grant(&head, &grant(Role::AgencyHead, "p48.sxd"), &t).is_err());
+        // A handler who administers nothing gives nothing.
+        let handler = officer(&[(Role::Handler, "p48.stp")]);
+        assert!(decide_grant(&handler, &grant(Role::Handler, "p48.stp"), &t).is_err());
+        // The province administrator gives any role in its province, none outside.
+        let admin = officer(&[(Role::ProvinceAdmin, "p48")]);
+        for role in Role::ALL {
+            assert!(decide_grant(&admin, &grant(role, "c20410"), &t).is_ok(), "{role:?}");
+            assert!(decide_grant(&admin, &grant(role, "p51"), &t).is_err(), "{role:?}");
+        }
+        assert!(decide_grant(&Principal::System, &grant(Role::ProvinceAdmin, "p48"), &t).is_ok());
+        assert!(decide_grant(&Principal::Anonymous, &grant(Role::Reception, "p48"), &t).is_err());
     }
 
     #[test]

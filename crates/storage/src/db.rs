@@ -14,7 +14,7 @@ use sea_query::{InsertStatement, PostgresQueryBuilder, SqlWriterValues, SqliteQu
 use sea_query_sqlx::{SqlxBinder, SqlxValues};
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions, PgRow};
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteRow, SqliteSynchronous};
-use sqlx::{AssertSqlSafe, FromRow, PgPool, SqlitePool};
+use sqlx::{AssertSqlSafe, Connection as _, FromRow, PgPool, SqlitePool};
 
 use crate::error::StorageError;
 use crate::write::{WriteQueue, WriteStats};
@@ -167,7 +167,22 @@ impl Db {
                 .pragma("temp_store", "memory")
                 .pragma("wal_autocheckpoint", "0")
                 .pragma("journal_size_limit", (u64::from(options.wal_limit_pages) * 4096).to_string());
-            let write = pool(1, writer).await?;
+            let write = SqlitePoolOptions::new()
+                .max_connections(1)
+                .acquire_timeout(options.acquire_timeout)
+                .test_before_acquire(false)
+                // A transaction SQLite ended on its own (a COMMIT refused on a full disk rolls it back) leaves sqlx
+                // counting one open; its queued ROLLBACK then fails and every later BEGIN on this connection is
+                // refused until a restart. Such a connection is closed instead; the next write opens a fresh one.
+                // The ping waits for that queued ROLLBACK, so a transaction it does end keeps the connection.
+                .after_release(|conn, _| {
+                    Box::pin(async move {
+                        conn.ping().await?;
+                        Ok(!conn.is_in_transaction())
+                    })
+                })
+                .connect_with(writer)
+                .await?;
             let readers = (options.max_connections.max(2) - 1).min(READERS_PER_CORE.saturating_mul(cores()));
             let read = pool(readers, connect.pragma("cache_size", READER_CACHE)).await?;
             let checkpoints = Arc::new(Checkpoints {

@@ -34,6 +34,7 @@ use uuid::Uuid;
 use crate::App;
 use crate::error::{AppError, ErrorCode, FieldError};
 use crate::record::{self, Change, Ctx};
+use crate::throttle::Rule;
 
 pub use work::{Alert, AssignCandidate, ConsultationView, InboxFilter, InboxPage, RegisterRow, SlipView};
 
@@ -722,12 +723,21 @@ impl App {
         let now = self.now();
         let code = code.trim().to_uppercase();
         let secret: String = secret.chars().filter(|c| !c.is_whitespace()).collect();
-        let keys = [format!("code:{code}"), format!("client:{client}")];
-        if keys.iter().any(|k| self.lookup_throttle.blocked(k, now, LOOKUP_ATTEMPTS, LOOKUP_WINDOW)) {
+        // A client past its limit is refused; a code tried from many clients is only slowed down, so strangers
+        // cannot lock the applicant out of their own dossier (`throttle`).
+        let key: String = code.chars().take(MAX_CODE_CHARS).collect();
+        let rules = vec![
+            Rule::refuse(format!("client:{client}"), LOOKUP_ATTEMPTS, false),
+            Rule::slow(format!("code:{key}"), LOOKUP_ATTEMPTS),
+        ];
+        let Ok(attempt) = self.lookup_throttle.attempt(rules, now) else {
             return Err(AppError::detailed(
                 ErrorCode::TooManyAttempts,
                 "Đã tra cứu sai quá nhiều lần; vui lòng thử lại sau 15 phút.",
             ));
+        };
+        if !attempt.delay.is_zero() {
+            tokio::time::sleep(attempt.delay).await;
         }
         let mut tx = self.db().read().await?;
         let found = store::by_code(&mut tx, &code).await?;
@@ -739,14 +749,12 @@ impl App {
         };
         let Some(record) = found.filter(|r| matches(r)) else {
             tx.commit().await?;
-            for k in &keys {
-                self.lookup_throttle.failed(k, now, LOOKUP_WINDOW);
-            }
             return Err(AppError::detailed(
                 ErrorCode::NotFound,
                 "Không tìm thấy hồ sơ với mã và thông tin xác thực đã nhập (4 số cuối điện thoại hoặc mã tra cứu trên giấy tiếp nhận).",
             ));
         };
+        self.lookup_throttle.succeeded(attempt);
         let steps = Self::timeline_in(&mut tx, record.id).await?.into_iter().map(|t| (t.at, t.action, t.to)).collect();
         tx.commit().await?;
         let v = view(&record)?;
@@ -1043,7 +1051,10 @@ impl App {
     }
 }
 
-/// Failed status lookups allowed per dossier code and per client before a pause.
+/// Longest dossier code kept as a throttle key (real codes have about 30 characters).
+const MAX_CODE_CHARS: usize = 40;
+
+/// Failed status lookups allowed per client before a pause, and per dossier code before lookups of it slow down.
 pub const LOOKUP_ATTEMPTS: u32 = 5;
 
 /// The window and pause of the status-lookup throttle.

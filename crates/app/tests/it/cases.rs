@@ -19,7 +19,7 @@ async fn app(db: Db) -> (App, Arc<ManualClock>) {
     (app, clock)
 }
 
-async fn demo_app(db: Db) -> (App, Arc<ManualClock>) {
+pub async fn demo_app(db: Db) -> (App, Arc<ManualClock>) {
     let (app, clock) = app(db).await;
     app.load_demo().await.unwrap();
     (app, clock)
@@ -34,7 +34,7 @@ fn today() -> NaiveDate {
     NaiveDate::from_ymd_opt(2026, 11, 27).unwrap()
 }
 
-async fn login(app: &App, username: &str) -> Ctx {
+pub async fn login(app: &App, username: &str) -> Ctx {
     let outcome = app.login(username, DEMO_PASSWORD, ClientInfo::default()).await.unwrap();
     Ctx::new(outcome.officer.principal(), None)
 }

@@ -8,6 +8,7 @@ mod dossiers;
 mod population;
 mod representation;
 mod retention;
+mod security;
 mod totp;
 
 motcua_testkit::dual_test!(cases:
@@ -157,5 +158,16 @@ mod representation_cases {
         a_non_parent_is_refused_and_the_refusal_recorded,
         a_representative_without_a_recorded_relationship_is_refused,
         the_subject_reads_a_dossier_filed_for_them_and_cannot_act_on_it,
+    );
+}
+
+mod security_cases {
+    use super::security;
+    motcua_testkit::dual_test!(security:
+        parallel_guesses_are_counted_before_they_are_checked,
+        strangers_cannot_lock_an_officer_out,
+        an_oversized_username_is_neither_stored_nor_kept,
+        a_unit_administrator_gives_only_roles_it_holds,
+        an_administrator_cannot_disable_their_own_account,
     );
 }

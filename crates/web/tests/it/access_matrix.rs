@@ -537,8 +537,10 @@ fn call(f: &Fixture, endpoint: &str, unit: &str, who: &Who, n: usize) -> Request
             "fields": ["full_name"],
         })),
         "POST /api/v1/officers" => Some(json!({
+            // No role: the reach over the unit's accounts is what this table decides; which roles each caller may
+            // give is `decide_grant`'s (domain unit tests, app security tests).
             "username": format!("mx.tao.{n}"), "full_name": "Cán Bộ Mới", "unit_id": unit, "password": DEMO_PASSWORD,
-            "grants": [{"role": "handler", "unit_id": unit}],
+            "grants": [],
         })),
         "PATCH /api/v1/officers/{officer}" => Some(json!({"disabled": true, "version": stale})),
         "PUT /api/v1/units/{unit}/office-hours" => Some(json!({"hours": f.hours["hours"], "version": stale})),

@@ -4,6 +4,7 @@ mod access_matrix;
 mod audit;
 mod cases;
 mod catalogue;
+mod disk_full;
 mod documents;
 mod dossier_forms;
 mod dossier_work;
