@@ -183,6 +183,8 @@ fn validate_new_officer(input: &NewOfficer) -> Result<(String, String, UnitId, V
     let full_name = normalize(&input.full_name);
     if full_name.is_empty() || full_name.chars().count() > 200 {
         errors.push(FieldError::new("full_name", "Họ và tên không được để trống và không quá 200 ký tự."));
+    } else if let Err(problem) = motcua_domain::text::check_name(&full_name) {
+        errors.push(FieldError::new("full_name", &motcua_domain::text::sentence(&format!("họ và tên {problem}"))));
     }
     if input.password.chars().count() < 10 || input.password.len() > MAX_PASSWORD_BYTES {
         errors.push(FieldError::new("password", "Mật khẩu phải có từ 10 ký tự, và không quá 256 byte."));

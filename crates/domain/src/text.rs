@@ -41,6 +41,42 @@ pub fn fold(input: &str) -> String {
     out
 }
 
+/// Why a text input is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TextProblem {
+    /// NUL or another control character (tab, line feed and carriage return are text).
+    #[error("chứa ký tự điều khiển không hợp lệ (U+{:04X})", u32::from(*.0))]
+    Control(char),
+    /// A character that changes how the text around it is shown without being seen itself: bidirectional
+    /// overrides, embeddings and isolates, zero-width characters. In a name they disguise one name as another.
+    #[error("chứa ký tự ẩn hoặc ký tự đảo chiều hiển thị (U+{:04X})", u32::from(*.0))]
+    Invisible(char),
+}
+
+/// The one check every text input passes at the edge (JSON, forms, multipart fields, query strings and paths): no
+/// NUL or other control character. PostgreSQL refuses NUL in text (a 500 before this check), SQLite stores it.
+pub fn check_input(input: &str) -> Result<(), TextProblem> {
+    match input.chars().find(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')) {
+        Some(c) => Err(TextProblem::Control(c)),
+        None => Ok(()),
+    }
+}
+
+/// Whether `c` is shown as nothing yet changes what is around it.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{2064}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}' | '\u{061C}' | '\u{00AD}')
+}
+
+/// A name (a person, an organisation, a file): [`check_input`], and no invisible or direction-changing character,
+/// so that what an officer reads is what was typed.
+pub fn check_name(input: &str) -> Result<(), TextProblem> {
+    check_input(input)?;
+    match input.chars().find(|c| is_invisible(*c)) {
+        Some(c) => Err(TextProblem::Invisible(c)),
+        None => Ok(()),
+    }
+}
+
 /// A message clause as a sentence for people: first letter upper-cased, a full stop at the end
 /// ("bạn không có vai trò" → "Bạn không có vai trò.").
 pub fn sentence(clause: &str) -> String {
@@ -74,7 +110,33 @@ mod tests {
         assert_eq!(normalize(&format!(" {decomposed} ")), "Hội An");
     }
 
+    #[test]
+    fn inputs_refuse_control_characters_and_names_also_invisible_ones() {
+        assert_eq!(check_input("Nguyễn Văn A\n\tđịa chỉ\r\n"), Ok(()));
+        assert_eq!(check_input("a\0b"), Err(TextProblem::Control('\0')));
+        assert_eq!(check_input("a\u{1b}[31m"), Err(TextProblem::Control('\u{1b}')));
+        assert_eq!(check_input("a\u{85}"), Err(TextProblem::Control('\u{85}')));
+        // Invisible characters are text, but not in a name.
+        assert_eq!(check_input("hoa\u{202E}fdp.exe"), Ok(()));
+        assert_eq!(check_name("hoa\u{202E}fdp.exe"), Err(TextProblem::Invisible('\u{202E}')));
+        assert_eq!(check_name("Nguyễn\u{200B}Văn"), Err(TextProblem::Invisible('\u{200B}')));
+        assert_eq!(check_name("Trần Thị Bích-Ngọc (Công ty TNHH Á Châu), tờ_khai 01.pdf"), Ok(()));
+        assert!(TextProblem::Control('\0').to_string().contains("U+0000"));
+    }
+
     proptest! {
+        #[test]
+        fn every_vietnamese_text_passes_both_checks(s in "[-a-zA-Z0-9 ,.()/_ạảãàáâậầấẩẫăắằặẳẵđĐêềếệểễôồốộổỗơờớợởỡưừứựửữ]{0,60}") {
+            prop_assert_eq!(check_name(&s), Ok(()));
+        }
+
+        #[test]
+        fn any_control_character_is_found_wherever_it_is(prefix in ".{0,20}", c in "[\\x00-\\x08\\x0b\\x0c\\x0e-\\x1f\\x7f]", suffix in ".{0,20}") {
+            let c = c.chars().next().unwrap();
+            let text = format!("{}{c}{}", prefix.replace(|x: char| x.is_control(), ""), suffix.replace(|x: char| x.is_control(), ""));
+            prop_assert_eq!(check_input(&text), Err(TextProblem::Control(c)));
+        }
+
         #[test]
         fn fold_is_idempotent_and_ascii_for_vietnamese(s in "[a-zA-Z ạảãàáâậầấẩẫăắằặẳẵđĐêềếệểễôồốộổỗơờớợởỡưừứựửữ]{0,40}") {
             let once = fold(&s);

@@ -258,6 +258,9 @@ pub struct DatabaseSettings {
     pub writer_lanes: usize,
     /// Most requests sharing one commit. `MOTCUA_DATABASE__MAX_BATCH`, default 256.
     pub max_batch: usize,
+    /// How long a request waits for a database connection before `503 unavailable`, in ms (a database outage then
+    /// answers within this). `MOTCUA_DATABASE__ACQUIRE_TIMEOUT_MS`, default 3000.
+    pub acquire_timeout_ms: u64,
     /// Apply migrations when `serve` starts (turn off when several instances share a
     /// database and `motcua migrate` runs as a deploy step). `MOTCUA_DATABASE__MIGRATE_ON_START`, default true.
     pub migrate_on_start: bool,
@@ -270,6 +273,7 @@ impl std::fmt::Debug for DatabaseSettings {
             .field("max_connections", &self.max_connections)
             .field("writer_lanes", &self.writer_lanes)
             .field("max_batch", &self.max_batch)
+            .field("acquire_timeout_ms", &self.acquire_timeout_ms)
             .field("migrate_on_start", &self.migrate_on_start)
             .finish()
     }
@@ -306,6 +310,26 @@ pub struct ServerSettings {
     /// Public address of the portal, printed as the QR code of the PDF forms (`<public_url>/tra-cuu-ho-so?ma=…`).
     /// `MOTCUA_SERVER__PUBLIC_URL`; empty (the default) means `http://<bind>`.
     pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client, comma-separated addresses or networks
+    /// (`10.0.0.5, 10.1.0.0/16`); the login and lookup throttles then count the client, not the proxy. Empty (the
+    /// default): the header is ignored. `MOTCUA_SERVER__TRUSTED_PROXIES`.
+    pub trusted_proxies: String,
+}
+
+impl ServerSettings {
+    /// The trusted proxies, parsed.
+    pub fn trusted_proxy_networks(&self) -> anyhow::Result<Vec<ipnet::IpNet>> {
+        self.trusted_proxies
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                s.parse::<ipnet::IpNet>()
+                    .or_else(|_| s.parse::<std::net::IpAddr>().map(ipnet::IpNet::from))
+                    .map_err(|_| anyhow::anyhow!("server.trusted_proxies: \"{s}\" is not an address or a network"))
+            })
+            .collect()
+    }
 }
 
 /// `[session]`
@@ -314,8 +338,12 @@ pub struct ServerSettings {
 pub struct SessionSettings {
     /// Session lifetime in hours. `MOTCUA_SESSION__TTL_HOURS`, default 10.
     pub ttl_hours: i64,
-    /// Failed logins per account before a pause. `MOTCUA_SESSION__LOGIN_ATTEMPTS`, default 5.
+    /// Failed logins per account from one address before that address is paused for the account (from elsewhere
+    /// the account's logins are only slowed down). `MOTCUA_SESSION__LOGIN_ATTEMPTS`, default 5.
     pub login_attempts: u32,
+    /// Failed logins per client address, any accounts, before the address is paused.
+    /// `MOTCUA_SESSION__CLIENT_LOGIN_ATTEMPTS`, default 20.
+    pub client_login_attempts: u32,
     /// Throttle window and pause in minutes. `MOTCUA_SESSION__LOGIN_WINDOW_MINUTES`, default 15.
     pub login_window_minutes: i64,
 }
@@ -402,6 +430,7 @@ max_connections = 16
 writer_lanes = 4
 max_batch = 256
 migrate_on_start = true
+acquire_timeout_ms = 3000
 
 [server]
 bind = "127.0.0.1:8080"
@@ -410,10 +439,12 @@ request_timeout_secs = 30
 cookie_secure = false
 portal_name = "Thành phố Đà Nẵng"
 public_url = ""
+trusted_proxies = ""
 
 [session]
 ttl_hours = 10
 login_attempts = 5
+client_login_attempts = 20
 login_window_minutes = 15
 
 [jobs]
@@ -559,8 +590,18 @@ impl Settings {
         if self.database.max_batch == 0 || self.database.writer_lanes == 0 {
             bail!("database.max_batch and database.writer_lanes: must be at least 1");
         }
-        if self.session.ttl_hours < 1 || self.session.login_window_minutes < 1 || self.session.login_attempts < 1 {
-            bail!("session: ttl_hours, login_attempts and login_window_minutes must be at least 1");
+        if self.session.ttl_hours < 1
+            || self.session.login_window_minutes < 1
+            || self.session.login_attempts < 1
+            || self.session.client_login_attempts < 1
+        {
+            bail!(
+                "session: ttl_hours, login_attempts, client_login_attempts and login_window_minutes must be at least 1"
+            );
+        }
+        self.server.trusted_proxy_networks()?;
+        if self.database.acquire_timeout_ms < 100 {
+            bail!("database.acquire_timeout_ms: must be at least 100");
         }
         if self.population.timeout_ms == 0 || self.population.breaker_threshold == 0 {
             bail!("population: timeout_ms and breaker_threshold must be at least 1");

@@ -1,7 +1,7 @@
 //! Request extractors: JSON and forms whose rejections become our errors, and the
 //! logged-in officer from the session cookie or a bearer token.
 
-use axum::extract::rejection::{FormRejection, JsonRejection};
+use axum::extract::rejection::JsonRejection;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use axum::http::{StatusCode, header};
@@ -27,11 +27,41 @@ impl<T: DeserializeOwned> FromRequest<AppState> for AppJson<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        match axum::Json::<T>::from_request(req, state).await {
-            Ok(axum::Json(value)) => Ok(Self(value)),
-            Err(rejection) => Err(json_rejection(&rejection)),
+        // Parsed as a tree first so that every string (keys included) passes the one input check before any field
+        // is read; the body is already bounded by the body limit.
+        let value = match axum::Json::<serde_json::Value>::from_request(req, state).await {
+            Ok(axum::Json(value)) => value,
+            Err(rejection) => return Err(json_rejection(&rejection)),
+        };
+        check_json_strings(&value).map_err(|p| ApiError(AppError::detailed(ErrorCode::InvalidInput, p)))?;
+        serde_path_to_error::deserialize(value)
+            .map(Self)
+            .map_err(|e| ApiError(AppError::detailed(ErrorCode::InvalidInput, format!("Dữ liệu không hợp lệ: {e}"))))
+    }
+}
+
+/// Every string of a JSON document passes `check_input`; the problem names where.
+fn check_json_strings(value: &serde_json::Value) -> Result<(), String> {
+    use motcua_domain::text::check_input;
+    let located = |at: &str, p: motcua_domain::text::TextProblem| format!("Trường \"{at}\" {p}.");
+    let mut pending = vec![(String::new(), value)];
+    while let Some((at, value)) = pending.pop() {
+        match value {
+            serde_json::Value::String(s) => check_input(s).map_err(|p| located(&at, p))?,
+            serde_json::Value::Array(items) => {
+                pending.extend(items.iter().enumerate().map(|(i, v)| (format!("{at}[{i}]"), v)));
+            }
+            serde_json::Value::Object(fields) => {
+                for (key, v) in fields {
+                    let path = if at.is_empty() { key.clone() } else { format!("{at}.{key}") };
+                    check_input(key).map_err(|p| located(&path, p))?;
+                    pending.push((path, v));
+                }
+            }
+            _ => {}
         }
     }
+    Ok(())
 }
 
 fn json_rejection(rejection: &JsonRejection) -> ApiError {
@@ -54,19 +84,31 @@ impl<T: DeserializeOwned> FromRequest<AppState> for PageForm<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &AppState) -> Result<Self, Self::Rejection> {
-        match axum::Form::<T>::from_request(req, state).await {
-            Ok(axum::Form(value)) => Ok(Self(value)),
-            Err(rejection) => {
-                let code = if matches!(&rejection, FormRejection::BytesRejection(_))
-                    && rejection.status() == StatusCode::PAYLOAD_TOO_LARGE
-                {
-                    ErrorCode::BodyTooLarge
-                } else {
-                    ErrorCode::MalformedBody
-                };
-                Err(PageError(AppError::code(code)))
+        let form_type = req
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
+        if !form_type {
+            return Err(PageError(AppError::code(ErrorCode::MalformedBody)));
+        }
+        let body = match bytes::Bytes::from_request(req, state).await {
+            Ok(body) => body,
+            Err(rejection) if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE => {
+                return Err(PageError(AppError::code(ErrorCode::BodyTooLarge)));
+            }
+            Err(_) => return Err(PageError(AppError::code(ErrorCode::MalformedBody))),
+        };
+        // Every decoded name and value passes the one input check before any field is read.
+        for (name, value) in form_urlencoded::parse(&body) {
+            for text in [name, value] {
+                motcua_domain::text::check_input(&text).map_err(|p| {
+                    let detail = motcua_domain::text::sentence(&format!("nội dung gửi lên {p}"));
+                    PageError(AppError::detailed(ErrorCode::InvalidInput, detail))
+                })?;
             }
         }
+        serde_urlencoded::from_bytes(&body).map(Self).map_err(|_| PageError(AppError::code(ErrorCode::MalformedBody)))
     }
 }
 
@@ -198,14 +240,44 @@ impl<T: DeserializeOwned + Send> FromRequestParts<AppState> for AppPath<T> {
     }
 }
 
-/// The peer address when the server was started with connection info (absent in
-/// in-process tests).
-pub struct ClientAddr(pub Option<std::net::SocketAddr>);
+/// The client's address: the peer of the connection or, when that peer is a trusted reverse proxy, the nearest
+/// address in `X-Forwarded-For` that is not one of the trusted proxies. Absent in in-process tests that add no
+/// connection info.
+pub struct ClientAddr(pub Option<std::net::IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Self(parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0)))
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
+        let peer = parts.extensions.get::<axum::extract::ConnectInfo<std::net::SocketAddr>>().map(|c| c.0.ip());
+        let forwarded = parts.headers.get_all("x-forwarded-for").iter().filter_map(|v| v.to_str().ok());
+        Ok(Self(peer.map(|peer| client_address(peer, forwarded, &state.config.trusted_proxies))))
     }
+}
+
+/// Walks the proxies' chain back from the peer: each trusted hop vouches for the address before it; the first
+/// address no trusted proxy is known as is the client. A malformed entry ends the walk at the last trusted hop.
+pub fn client_address<'a>(
+    peer: std::net::IpAddr,
+    forwarded_for: impl Iterator<Item = &'a str>,
+    trusted: &[ipnet::IpNet],
+) -> std::net::IpAddr {
+    let is_trusted = |ip: &std::net::IpAddr| trusted.iter().any(|net| net.contains(ip));
+    if !is_trusted(&peer) {
+        return peer;
+    }
+    let hops: Vec<&str> = forwarded_for.flat_map(|v| v.split(',')).map(str::trim).collect();
+    let mut client = peer;
+    for hop in hops.into_iter().rev() {
+        match hop.parse::<std::net::IpAddr>() {
+            Ok(ip) => {
+                client = ip;
+                if !is_trusted(&ip) {
+                    break;
+                }
+            }
+            Err(_) => break,
+        }
+    }
+    client
 }

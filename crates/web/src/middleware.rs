@@ -57,6 +57,24 @@ pub async fn render_bare_errors(request: Request, next: Next) -> Response {
     rendered
 }
 
+/// Refuses a request whose path or query string carries a control character once decoded (`%00`…): every handler
+/// and query extractor then sees only checked text (`domain::text::check_input`, the one rule; bodies are checked
+/// by the body extractors).
+pub async fn refuse_control_characters(request: Request, next: Next) -> Response {
+    let uri = request.uri();
+    let decoded = |raw: &str| percent_encoding::percent_decode_str(raw).decode_utf8_lossy().into_owned();
+    let problem = motcua_domain::text::check_input(&decoded(uri.path()))
+        .and_then(|()| motcua_domain::text::check_input(&decoded(uri.query().unwrap_or(""))))
+        .err();
+    let Some(problem) = problem else { return next.run(request).await };
+    let detail = Some(format!("Địa chỉ yêu cầu {problem}."));
+    if is_api(uri.path()) {
+        problem_response(ErrorCode::InvalidInput, detail, Vec::new())
+    } else {
+        page_response(ErrorCode::InvalidInput, detail)
+    }
+}
+
 /// Counts requests and their duration per route and status.
 pub async fn record_metrics(request: Request, next: Next) -> Response {
     let route =

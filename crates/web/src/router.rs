@@ -13,12 +13,15 @@ use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::csrf::CsrfLayer;
 use tower_http::request_id::{PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::TimeoutLayer;
 use tower_http::trace::TraceLayer;
 use utoipa_swagger_ui::SwaggerUi;
 
 use crate::error::{page_response, problem_response};
-use crate::middleware::{MakeRequestUuidV7, is_api, record_metrics, render_bare_errors, security_headers};
+use crate::middleware::{
+    MakeRequestUuidV7, is_api, record_metrics, refuse_control_characters, render_bare_errors, security_headers,
+};
 use crate::state::AppState;
 
 /// Builds the router over the shared state.
@@ -26,6 +29,13 @@ pub fn router(state: AppState) -> Router {
     let (api, openapi) = crate::api::routes().split_for_parts();
     let timeout = state.config.request_timeout;
     let body_limit = state.config.body_limit;
+    // Secure cookies mean the site is served over HTTPS: browsers are told to never try plain HTTP again (a year).
+    let hsts = state.config.cookie_secure.then(|| {
+        SetResponseHeaderLayer::if_not_present(
+            axum::http::header::STRICT_TRANSPORT_SECURITY,
+            axum::http::HeaderValue::from_static("max-age=31536000"),
+        )
+    });
     let app = Router::new()
         .merge(api)
         .merge(crate::pages::routes())
@@ -48,7 +58,9 @@ pub fn router(state: AppState) -> Router {
             }))
             .layer(PropagateRequestIdLayer::new(request_id))
             .layer(middleware::from_fn(security_headers))
+            .option_layer(hsts)
             .layer(middleware::from_fn(render_bare_errors))
+            .layer(middleware::from_fn(refuse_control_characters))
             .layer(CatchPanicLayer::custom(|_| StatusCode::INTERNAL_SERVER_ERROR.into_response()))
             .layer(TimeoutLayer::with_status_code(StatusCode::REQUEST_TIMEOUT, timeout))
             .layer(CsrfLayer::new())

@@ -19,6 +19,9 @@ pub struct WebConfig {
     pub portal_name: String,
     /// The public address of the portal (no trailing slash), printed as the QR code of the PDF forms.
     pub public_url: String,
+    /// Reverse proxies whose `X-Forwarded-For` names the client (addresses or networks); from any other peer the
+    /// header is ignored, since anyone can write it.
+    pub trusted_proxies: Vec<ipnet::IpNet>,
 }
 
 impl Default for WebConfig {
@@ -29,6 +32,7 @@ impl Default for WebConfig {
             request_timeout: Duration::from_secs(30),
             portal_name: "Thành phố Đà Nẵng".into(),
             public_url: "http://127.0.0.1:8080".into(),
+            trusted_proxies: Vec::new(),
         }
     }
 }

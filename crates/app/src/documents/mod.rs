@@ -1063,10 +1063,14 @@ impl App {
     }
 }
 
-/// The file name as people gave it, without any path, checked for length.
+/// The file name as people gave it, without any path, checked for length and for characters that would disguise
+/// it (a right-to-left override turns `hoa[U+202E]fdp.exe` into "hoaexe.pdf" on screen).
 fn clean_name(raw: &str) -> Result<String, AppError> {
     let name = raw.rsplit(['/', '\\']).next().unwrap_or("").trim();
-    let name: String = motcua_domain::text::normalize(name).chars().filter(|c| !c.is_control()).collect();
+    let name = motcua_domain::text::normalize(name);
+    if let Err(problem) = motcua_domain::text::check_name(&name) {
+        return Err(invalid("file_name", motcua_domain::text::sentence(&format!("tên tệp {problem}"))));
+    }
     if name.is_empty() || name.chars().count() > 200 {
         return Err(invalid("file_name", "Tên tệp phải có từ 1 đến 200 ký tự."));
     }

@@ -259,8 +259,13 @@ fn validate_address(
 
 fn validate_value(kind: &FieldType, raw: &str) -> Result<String, String> {
     match kind {
-        FieldType::Text { max_length, .. } => {
+        FieldType::Text { max_length, multiline } => {
             let max = max_length.unwrap_or(500) as usize;
+            // A one-line text is a name, a place, a number: nothing invisible or direction-changing in it.
+            let checked = if *multiline { crate::text::check_input(raw) } else { crate::text::check_name(raw) };
+            if let Err(problem) = checked {
+                return Err(sentence(&format!("nội dung {problem}")));
+            }
             if raw.chars().count() > max { Err(format!("Tối đa {max} ký tự.")) } else { Ok(raw.to_owned()) }
         }
         FieldType::Date => parse_date(raw)

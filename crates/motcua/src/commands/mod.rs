@@ -48,6 +48,7 @@ async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
         max_connections: settings.database.max_connections,
         writer_lanes: settings.database.writer_lanes,
         max_batch: settings.database.max_batch,
+        acquire_timeout: std::time::Duration::from_millis(settings.database.acquire_timeout_ms),
         ..DbOptions::default()
     };
     let db =
@@ -64,6 +65,7 @@ pub(crate) async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Resu
     let config = AppConfig {
         session_ttl: chrono::Duration::hours(settings.session.ttl_hours),
         login_attempts: settings.session.login_attempts,
+        client_login_attempts: settings.session.client_login_attempts,
         login_window: chrono::Duration::minutes(settings.session.login_window_minutes),
         identity: settings.identity.config(),
         ..AppConfig::default()
@@ -209,6 +211,7 @@ async fn run_server(settings: &Settings, app: App, addr: SocketAddr, mounted: ax
             "" => format!("http://{addr}"),
             url => url.to_owned(),
         },
+        trusted_proxies: settings.server.trusted_proxy_networks()?,
     };
     let router = mounted.merge(motcua_web::router(AppState::new(app.clone(), web)));
     let listener =

@@ -117,7 +117,7 @@ pub async fn lookup(
         dossier_code: body.dossier_code,
         procedure_code: body.procedure_code,
         fields: body.fields,
-        client_addr: peer.map(|p| p.ip().to_string()),
+        client_addr: peer.map(|p| p.to_string()),
     };
     let out = state.app.lookup_citizen(&caller.ctx(), request).await?;
     Ok(Json(LookupResult { lookup_id: out.lookup_id, seq: out.seq, values: out.record.values }))

@@ -57,9 +57,9 @@ pub struct TotpRequest {
 }
 
 /// What a client tells about itself (address and browser), for the audit trail.
-pub fn client_info(headers: &HeaderMap, peer: Option<std::net::SocketAddr>) -> ClientInfo {
+pub fn client_info(headers: &HeaderMap, peer: Option<std::net::IpAddr>) -> ClientInfo {
     ClientInfo {
-        ip: peer.map(|p| p.ip().to_string()),
+        ip: peer.map(|p| p.to_string()),
         user_agent: headers.get(header::USER_AGENT).and_then(|v| v.to_str().ok()).map(str::to_owned),
     }
 }

@@ -32,8 +32,26 @@ async fn field<'a>(form: &'a mut Multipart, name: &str) -> Result<axum::extract:
     }
 }
 
+/// The longest text field of an upload form (a component code, a result code): the field is read in chunks and
+/// refused past this, never held whole (an anonymous 512 MB `code` once took the server to 2.7 GB).
+const MAX_TEXT_FIELD: usize = 1024;
+
 async fn text(form: &mut Multipart, name: &str) -> Result<String, PageError> {
-    field(form, name).await?.text().await.map_err(|_| bad_form())
+    let mut field = field(form, name).await?;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(|_| bad_form())? {
+        if bytes.len() + chunk.len() > MAX_TEXT_FIELD {
+            return Err(PageError(AppError::detailed(
+                ErrorCode::InvalidInput,
+                format!("Trường \"{name}\" dài quá {MAX_TEXT_FIELD} byte."),
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let text = String::from_utf8(bytes).map_err(|_| bad_form())?;
+    motcua_domain::text::check_input(&text)
+        .map_err(|p| PageError(AppError::detailed(ErrorCode::InvalidInput, format!("Trường \"{name}\" {p}."))))?;
+    Ok(text)
 }
 
 #[derive(Template)]

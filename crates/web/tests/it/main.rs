@@ -10,6 +10,7 @@ mod dossier_forms;
 mod dossier_work;
 mod dossiers;
 mod openapi_routes;
+mod security;
 mod totp;
 
 motcua_testkit::dual_test!(cases:
@@ -129,5 +130,15 @@ mod representation_cases {
         a_parent_files_for_a_child_through_the_api_and_pages,
         a_parent_has_the_form_prefilled_with_their_childs_data_and_files_it,
         the_child_opens_the_dossier_filed_for_them_read_only,
+    );
+}
+
+mod security_cases {
+    use super::security;
+    motcua_testkit::dual_test!(security:
+        control_and_invisible_characters_are_refused_at_the_edge,
+        the_verification_page_reads_a_bounded_code,
+        the_client_behind_a_trusted_proxy_is_counted_not_the_proxy,
+        hsts_is_sent_when_cookies_are_secure,
     );
 }
