@@ -253,13 +253,15 @@ impl ObjectFiles {
         Ok(Stored { sha256, size, kind })
     }
 
-    /// The bytes at a content address, streamed.
+    /// The bytes at a content address, streamed and hashed on the way: bytes that no longer match their address
+    /// (altered in the store) end the stream with an error after the last chunk, so the download fails instead of
+    /// delivering them as the document, and the alteration is logged.
     pub async fn open_stream(
         &self,
         sha256: &str,
     ) -> Result<BoxStream<'static, Result<bytes::Bytes, std::io::Error>>, AppError> {
         match self.store.get(&Path::from(object_key(sha256))).await {
-            Ok(found) => Ok(found.into_stream().map_err(std::io::Error::other).boxed()),
+            Ok(found) => Ok(verified(found.into_stream().map_err(std::io::Error::other).boxed(), sha256.to_owned())),
             Err(object_store::Error::NotFound { .. }) => Err(AppError::detailed(
                 ErrorCode::Internal,
                 "Tệp của tài liệu không còn trong kho lưu trữ; quản trị viên đã được báo.",
@@ -357,3 +359,29 @@ impl ObjectFiles {
 /// How long bytes without metadata are left alone before the orphan sweep removes them: longer than any upload
 /// takes between its two writes.
 pub const ORPHAN_GRACE: Duration = Duration::from_secs(3600);
+
+/// `inner` passed through, checked against `expected` (hex SHA-256) once it ends.
+fn verified(
+    inner: BoxStream<'static, Result<bytes::Bytes, std::io::Error>>,
+    expected: String,
+) -> BoxStream<'static, Result<bytes::Bytes, std::io::Error>> {
+    futures::stream::unfold(Some((inner, Sha256::new(), expected)), |state| async move {
+        let (mut inner, mut hasher, expected) = state?;
+        match inner.next().await {
+            Some(Ok(chunk)) => {
+                hasher.update(&chunk);
+                Some((Ok(chunk), Some((inner, hasher, expected))))
+            }
+            Some(Err(e)) => Some((Err(e), None)),
+            None => {
+                let actual = hex::encode(hasher.finalize());
+                if actual == expected {
+                    return None;
+                }
+                tracing::error!(expected, actual, "stored document bytes altered; the download was stopped");
+                Some((Err(std::io::Error::other("stored bytes do not match their address")), None))
+            }
+        }
+    })
+    .boxed()
+}

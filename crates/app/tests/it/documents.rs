@@ -332,6 +332,11 @@ pub async fn results_are_signed_verified_shared_and_reused(db: Db) {
         let report = app.check_fixity(false).await.unwrap();
         assert_eq!(report.altered, std::slice::from_ref(&result.sha256), "{name}");
         assert!(!report.is_intact());
+        // A download of the altered bytes ends in an error rather than passing them off as the result.
+        let (_, content) = app.document_content(&owner.principal, result.id).await.unwrap();
+        let chunks: Vec<_> = futures::StreamExt::collect(content).await;
+        assert!(chunks.last().is_some_and(Result::is_err), "{name}: the download fails");
+        assert!(chunks[..chunks.len() - 1].iter().all(Result::is_ok), "{name}: the bytes themselves were read");
     }
 }
 

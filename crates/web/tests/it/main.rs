@@ -10,6 +10,7 @@ mod dossier_forms;
 mod dossier_work;
 mod dossiers;
 mod openapi_routes;
+mod outage;
 mod security;
 mod totp;
 
