@@ -59,8 +59,8 @@ pub(crate) fn signing_identity(
             let sealed = secrets.seal(&purpose(&key.key_id), key.secret_hex().as_bytes());
             write_secret(&path, &format!("{}:{sealed}\n", key.key_id))?;
             tracing::warn!(file = %path.display(), key_id = %key.key_id, public_key = %key.public_hex(),
-                "created the lookup-log signing key (sealed with the secrets key) beside the database: keep it apart \
-                 and back it up elsewhere (lookup_log.signing_key or lookup_log.key_file), and pin its public key \
+                "created the lookup-log signing key file (sealed with the secrets key): keep it apart from the \
+                 database and back it up elsewhere (lookup_log.signing_key or lookup_log.key_file), and pin its public key \
                  outside the database: lookup_log.trusted_keys = [\"{}:{}\"]", key.key_id, key.public_hex());
             Ok(Some(key))
         }

@@ -71,8 +71,12 @@ pub(crate) fn config_notes(settings: &Settings) -> Vec<String> {
     let l = &settings.lookup_log;
     if l.signing_key.trim().is_empty() {
         let file = lookup_log::key_file(settings);
-        let mut note =
-            format!("lookup_log: khóa ký nhật ký tra cứu ở tệp {} (mã hóa bằng khóa secrets)", file.display());
+        let state = match std::fs::read_to_string(&file) {
+            Ok(text) if text.contains(motcua_app::secrets::PREFIX_V1) => "đang dùng, đã mã hóa (sealed)",
+            Ok(_) => "đang dùng, CHƯA mã hóa (plaintext)",
+            Err(_) => "sẽ được tạo và mã hóa khi khởi động (created, sealed, on first start)",
+        };
+        let mut note = format!("lookup_log: khóa ký nhật ký tra cứu ở tệp {} ({state})", file.display());
         if beside_data(settings, &file) {
             note.push_str(
                 "; tệp nằm cạnh cơ sở dữ liệu — hãy giữ ở nơi khác và sao lưu riêng (the signing key file sits \

@@ -145,7 +145,7 @@ fn a_rotated_key_still_verifies_old_checkpoints() {
         [&old, &new].map(|k| KeyRow { key_id: k.key_id.clone(), public_key: k.public_hex(), created_at: at }).to_vec();
     let mut v = Verifier::new();
     rows.iter().for_each(|r| v.push(r));
-    let report = v.finish(&head, &[checkpoint.clone()], &keys, &pinned(&keys));
+    let report = v.finish(&head, std::slice::from_ref(&checkpoint), &keys, &pinned(&keys));
     assert!(report.is_intact(), "{:?}", report.problems);
     assert_eq!(
         report.signers.iter().map(|u| (u.key_id.as_str(), u.seqs, u.head)).collect::<Vec<_>>(),
