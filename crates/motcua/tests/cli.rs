@@ -288,6 +288,15 @@ fn lookup_log_verify_says_what_it_trusts_and_the_secrets_key_is_kept_apart() {
     let out = motcua().arg("--data-dir").arg(&data).arg("config").env("MOTCUA_SECRETS__KEY", &key).output().unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success() && !text.contains(&key) && text.contains("key = \"***\""), "{text}");
+    // A configured key file that is missing is an error, not a new key that opens nothing.
+    let out = motcua()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lookup-log", "verify"])
+        .env("MOTCUA_SECRETS__KEY_FILE", dir.path().join("not-mounted.key"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("secrets.key_file"));
     let out = motcua().arg("--data-dir").arg(&data).arg("config").env("MOTCUA_SECRETS__KEY", "abc").output().unwrap();
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("secrets.key"));

@@ -20,7 +20,9 @@ pub(crate) fn secret_box(settings: &Settings) -> anyhow::Result<Arc<SecretBox>> 
         Ok(text) => SecretBox::from_hex(&text)
             .map(Arc::new)
             .map_err(|e| anyhow::anyhow!("secrets.key_file {}: {e}", path.display())),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+        // Only the default file is created: a configured one that is missing (a secret store not mounted) must not
+        // be replaced by a new key that opens none of the sealed secrets.
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound && settings.secrets.key_file.trim().is_empty() => {
             let key = SecretBox::generate();
             write_secret(&path, &format!("{}\n", key.to_hex()))?;
             tracing::warn!(file = %path.display(),
@@ -60,7 +62,11 @@ pub(crate) fn config_notes(settings: &Settings) -> Vec<String> {
     let mut notes = Vec::new();
     if settings.secrets.key.trim().is_empty() {
         let file = settings.secrets_key_file();
-        let state = if file.exists() { "đang dùng" } else { "sẽ được tạo khi khởi động" };
+        let state = match (file.exists(), settings.secrets.key_file.trim().is_empty()) {
+            (true, _) => "đang dùng",
+            (false, true) => "sẽ được tạo khi khởi động",
+            (false, false) => "KHÔNG TÌM THẤY (not found)",
+        };
         notes.push(format!(
             "secrets: khóa mã hóa bí mật lấy từ tệp {} ({state}). Hãy chuyển tệp này tới nơi an toàn, tách khỏi cơ \
              sở dữ liệu, sao lưu riêng, và đặt secrets.key_file hoặc MOTCUA_SECRETS__KEY (the generated key file is \
