@@ -10,8 +10,8 @@
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
+use motcua_app::population::SigningIdentity;
 use motcua_app::population::http::{HttpRegistry, HttpRegistryConfig};
-use motcua_app::population::{SigningIdentity, log};
 use motcua_app::record::Ctx;
 use motcua_app::{App, AppConfig, SystemClock};
 use motcua_domain::access::Principal;
@@ -98,7 +98,7 @@ async fn main() {
         stats.max_batch,
     );
     let t = Instant::now();
-    let report = log::verify(&db).await.unwrap();
+    let report = app.verify_lookup_log(&Default::default()).await.unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     println!("verify: {} records intact in {:.2} s", report.records, t.elapsed().as_secs_f64());
 }

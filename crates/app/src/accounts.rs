@@ -156,8 +156,32 @@ fn own_officer(ctx: &Ctx) -> Result<Uuid, AppError> {
     }
 }
 
-fn totp_secret(record: &TotpRecord) -> Option<Vec<u8>> {
-    crate::totp::base32_decode(&record.secret)
+/// What a TOTP seed is sealed for: its officer (a sealed seed copied to another officer's row does not open).
+fn totp_purpose(officer: Uuid) -> String {
+    format!("totp:{officer}")
+}
+
+/// A TOTP seed read back, and whether it was stored as legacy plaintext (sealed when next written).
+struct TotpSeed {
+    bytes: Option<Vec<u8>>,
+    legacy: bool,
+}
+
+impl App {
+    /// Opens the stored seed with the secrets key; a sealed seed that does not open is an error, never plaintext.
+    fn totp_secret(&self, record: &TotpRecord) -> Result<TotpSeed, AppError> {
+        let (text, was_sealed) =
+            self.config.secrets.open_text(&totp_purpose(record.officer_id), &record.secret).map_err(|e| {
+                tracing::error!(officer = %record.officer_id, "TOTP seed: {e}");
+                AppError::detailed(ErrorCode::Internal, format!("TOTP seed of officer {}: {e}", record.officer_id))
+            })?;
+        Ok(TotpSeed { bytes: crate::totp::base32_decode(&text), legacy: !was_sealed })
+    }
+
+    /// The seed as stored: sealed for its officer.
+    fn seal_totp(&self, officer: Uuid, base32: &str) -> String {
+        self.config.secrets.seal(&totp_purpose(officer), base32.as_bytes())
+    }
 }
 
 /// Where a login came from.
@@ -344,8 +368,11 @@ impl App {
         };
         let key = officer.username.clone();
         let attempt = self.login_attempt(&key, &client, now).await?;
-        let step = totp_secret(&second_factor).and_then(|s| crate::totp::matching_step(&s, code, now.timestamp()));
+        let seed = self.totp_secret(&second_factor)?;
+        let step = seed.bytes.as_deref().and_then(|s| crate::totp::matching_step(s, code, now.timestamp()));
         let officer_id = officer.id;
+        // A legacy plaintext seed is sealed by the first login that uses it.
+        let reseal = seed.legacy.then(|| self.seal_totp(officer_id, &second_factor.secret));
         let accepted = match step {
             Some(step) => {
                 self.db
@@ -354,6 +381,9 @@ impl App {
                             let fresh = totp::accept_step(tx, officer_id, step, now).await?;
                             if fresh {
                                 totp::take_challenge(tx, &hash, now).await?;
+                                if let Some(sealed) = &reseal {
+                                    totp::set_secret(tx, officer_id, sealed).await?;
+                                }
                             }
                             Ok::<_, AppError>(fresh)
                         })
@@ -475,8 +505,13 @@ impl App {
         rand::rng().fill_bytes(&mut raw);
         let secret = crate::totp::base32_encode(&raw);
         let now = self.now();
-        let record =
-            TotpRecord { officer_id: id, secret: secret.clone(), confirmed_at: None, last_step: None, created_at: now };
+        let record = TotpRecord {
+            officer_id: id,
+            secret: self.seal_totp(id, &secret),
+            confirmed_at: None,
+            last_step: None,
+            created_at: now,
+        };
         self.db.write(move |tx| Box::pin(async move { totp::replace(tx, &record).await })).await?;
         let uri = crate::totp::otpauth_uri(TOTP_ISSUER, &officer.username, &secret);
         Ok(TotpEnrolment { secret, uri })
@@ -497,7 +532,8 @@ impl App {
             )]));
         };
         let now = self.now();
-        let Some(step) = totp_secret(&record).and_then(|s| crate::totp::matching_step(&s, code, now.timestamp()))
+        let seed = self.totp_secret(&record)?;
+        let Some(step) = seed.bytes.as_deref().and_then(|s| crate::totp::matching_step(s, code, now.timestamp()))
         else {
             return Err(AppError::Invalid(vec![FieldError::new("code", ErrorCode::TotpCodeInvalid.title_vi())]));
         };

@@ -23,6 +23,7 @@ pub mod password;
 pub mod population;
 pub mod record;
 pub mod retention;
+pub mod secrets;
 mod session_cache;
 pub mod throttle;
 pub mod totp;
@@ -53,6 +54,9 @@ pub struct AppConfig {
     pub job_lease: chrono::Duration,
     /// Citizen login through an OpenID Connect provider (VNeID); none: citizens cannot log in.
     pub identity: Option<identity::IdentityConfig>,
+    /// The key that seals secrets at rest (TOTP seeds). The default is a random key shared by the process — right
+    /// for tests only: the binary always sets the configured one, or sealed secrets would not open after a restart.
+    pub secrets: Arc<secrets::SecretBox>,
 }
 
 impl Default for AppConfig {
@@ -64,8 +68,14 @@ impl Default for AppConfig {
             login_window: chrono::Duration::minutes(15),
             job_lease: chrono::Duration::minutes(5),
             identity: None,
+            secrets: process_secrets(),
         }
     }
+}
+
+fn process_secrets() -> Arc<secrets::SecretBox> {
+    static KEY: std::sync::OnceLock<Arc<secrets::SecretBox>> = std::sync::OnceLock::new();
+    KEY.get_or_init(|| Arc::new(secrets::SecretBox::generate())).clone()
 }
 
 /// The application: database, clock, the organisation tree in memory, job handlers.

@@ -367,6 +367,9 @@ fn main() -> ExitCode {
             }
             Command::Config => {
                 print!("{}", settings.to_redacted_toml()?);
+                for note in commands::secrets::config_notes(&settings) {
+                    println!("# {note}");
+                }
                 Ok(())
             }
         }

@@ -37,6 +37,29 @@ pub struct Settings {
     pub smtp: SmtpSettings,
     /// How long personal data outside dossiers is kept (docs/identity.md, "Retention").
     pub retention: RetentionSettings,
+    /// The key that seals secrets at rest.
+    pub secrets: SecretsSettings,
+}
+
+/// `[secrets]`: the key that seals secrets at rest — officers' TOTP seeds, the lookup log's signing key file, the
+/// units' result-signing key files (crates/app/src/secrets.rs).
+#[derive(Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct SecretsSettings {
+    /// 64 hex digits (32 bytes). `MOTCUA_SECRETS__KEY` (never printed). Empty: the key file.
+    pub key: String,
+    /// The key file used when `key` is empty (64 hex digits), created on first start. Default
+    /// `<data_dir>/secrets.key`. `MOTCUA_SECRETS__KEY_FILE`.
+    pub key_file: String,
+}
+
+impl std::fmt::Debug for SecretsSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SecretsSettings")
+            .field("key", &if self.key.is_empty() { "" } else { "***" })
+            .field("key_file", &self.key_file)
+            .finish()
+    }
 }
 
 /// `[retention]`: the retention purge (Personal Data Protection Law 2025). Dossiers, events, the lookup log and the
@@ -230,6 +253,13 @@ pub struct LookupLogSettings {
     pub generate_key: bool,
     /// Seconds between kept checkpoints of the signed head. Default 60.
     pub checkpoint_interval_secs: u64,
+    /// Public keys `verify` trusts besides the current one, retired keys included: `key_id:<64 hex digits>`.
+    /// `MOTCUA_LOOKUP_LOG__TRUSTED_KEYS` (comma-separated). Kept outside the database, which anyone writing there
+    /// could add a key to.
+    pub trusted_keys: Vec<String>,
+    /// A file of trusted public keys, one `key_id:<hex>` a line (`#` comments), kept apart from the database.
+    /// `MOTCUA_LOOKUP_LOG__TRUSTED_KEYS_FILE`; empty: none.
+    pub trusted_keys_file: String,
 }
 
 impl std::fmt::Debug for LookupLogSettings {
@@ -240,6 +270,8 @@ impl std::fmt::Debug for LookupLogSettings {
             .field("key_file", &self.key_file)
             .field("generate_key", &self.generate_key)
             .field("checkpoint_interval_secs", &self.checkpoint_interval_secs)
+            .field("trusted_keys", &self.trusted_keys)
+            .field("trusted_keys_file", &self.trusted_keys_file)
             .finish()
     }
 }
@@ -493,6 +525,8 @@ key_id = "k1"
 key_file = ""
 generate_key = true
 checkpoint_interval_secs = 60
+trusted_keys = []
+trusted_keys_file = ""
 
 [notices]
 email = false
@@ -512,6 +546,10 @@ expired_sessions_days = 7
 expired_share_links_days = 30
 citizen_profiles_days = 730
 interval_hours = 24
+
+[secrets]
+key = ""
+key_file = ""
 "#;
 
 /// Flags that override the other layers.
@@ -523,6 +561,18 @@ pub struct Overrides {
     pub database_url: Option<String>,
     /// `--bind`
     pub bind: Option<String>,
+}
+
+/// The `MOTCUA_SECTION__KEY` layer over `vars`.
+fn environment(vars: config::Map<String, String>) -> config::Environment {
+    config::Environment::with_prefix("MOTCUA")
+        .prefix_separator("_")
+        .separator("__")
+        .try_parsing(true)
+        // Lists are comma-separated, only for the keys named (every other value stays a string).
+        .list_separator(",")
+        .with_list_parse_key("lookup_log.trusted_keys")
+        .source(Some(vars))
 }
 
 impl Settings {
@@ -539,18 +589,12 @@ impl Settings {
             }
             None => builder = builder.add_source(config::File::with_name("motcua.toml").required(false)),
         }
-        builder = builder.add_source(
-            config::Environment::with_prefix("MOTCUA")
-                .prefix_separator("_")
-                .separator("__")
-                .try_parsing(true)
-                // Only real settings: the test harness also uses MOTCUA_TEST_* variables.
-                .source(Some(
-                    std::env::vars()
-                        .filter(|(k, _)| k == "MOTCUA_DATA_DIR" || (k.starts_with("MOTCUA_") && k.contains("__")))
-                        .collect(),
-                )),
-        );
+        // Only real settings: the test harness also uses MOTCUA_TEST_* variables.
+        builder = builder.add_source(environment(
+            std::env::vars()
+                .filter(|(k, _)| k == "MOTCUA_DATA_DIR" || (k.starts_with("MOTCUA_") && k.contains("__")))
+                .collect(),
+        ));
         if let Some(dir) = &overrides.data_dir {
             builder = builder.set_override("data_dir", dir.display().to_string())?;
         }
@@ -615,6 +659,9 @@ impl Settings {
         if id.session_ttl_minutes < 1 {
             bail!("identity.session_ttl_minutes: must be at least 1");
         }
+        if !self.secrets.key.trim().is_empty() && motcua_app::secrets::SecretBox::from_hex(&self.secrets.key).is_err() {
+            bail!("secrets.key: must be 64 hexadecimal digits (32 bytes)");
+        }
         if self.lookup_log.checkpoint_interval_secs == 0 {
             bail!("lookup_log.checkpoint_interval_secs: must be at least 1");
         }
@@ -677,6 +724,14 @@ impl Settings {
         }
     }
 
+    /// The secrets key file (used when `secrets.key` is empty).
+    pub fn secrets_key_file(&self) -> PathBuf {
+        match self.secrets.key_file.trim() {
+            "" => self.data_dir.join("secrets.key"),
+            file => file.into(),
+        }
+    }
+
     /// Whether the embedded SQLite default is in use.
     pub fn is_embedded(&self) -> bool {
         self.database_url().starts_with("sqlite:")
@@ -697,6 +752,9 @@ impl Settings {
         }
         if !shown.lookup_log.signing_key.is_empty() {
             shown.lookup_log.signing_key = "***".into();
+        }
+        if !shown.secrets.key.is_empty() {
+            shown.secrets.key = "***".into();
         }
         if !shown.smtp.password.is_empty() {
             shown.smtp.password = "***".into();
@@ -747,6 +805,25 @@ mod tests {
         assert_eq!(s.retention.policy().every, None);
         s.retention.drafts_days = 0;
         assert!(format!("{:#}", s.validate().unwrap_err()).contains("retention"));
+    }
+
+    #[test]
+    fn the_secrets_key_is_redacted_and_trusted_keys_come_from_the_environment() {
+        let mut s =
+            Settings::load(None, &Overrides { data_dir: Some("/tmp/x".into()), ..Overrides::default() }).unwrap();
+        assert_eq!(s.secrets_key_file(), PathBuf::from("/tmp/x/secrets.key"));
+        s.secrets.key = "ab".repeat(32);
+        assert!(!format!("{s:?}").contains(&s.secrets.key));
+        assert!(!s.to_redacted_toml().unwrap().contains(&s.secrets.key));
+        let vars = [("MOTCUA_LOOKUP_LOG__TRUSTED_KEYS".to_owned(), "k1:aa,k2:bb".to_owned())];
+        let parsed: Settings = config::Config::builder()
+            .add_source(config::File::from_str(DEFAULTS, config::FileFormat::Toml))
+            .add_source(environment(vars.into_iter().collect()))
+            .build()
+            .unwrap()
+            .try_deserialize()
+            .unwrap();
+        assert_eq!(parsed.lookup_log.trusted_keys, ["k1:aa", "k2:bb"]);
     }
 
     #[test]

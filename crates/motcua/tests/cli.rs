@@ -240,3 +240,64 @@ fn retention_purge_from_the_console_reports_and_validates() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("retention"));
 }
+
+#[test]
+fn lookup_log_verify_says_what_it_trusts_and_the_secrets_key_is_kept_apart() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let out = motcua().arg("--data-dir").arg(&data).arg("migrate").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    // Nothing pinned: verify says that it trusts only the current key (none here yet).
+    let out = motcua().arg("--data-dir").arg(&data).args(["lookup-log", "verify"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("Chưa ghim khóa nào ngoài khóa hiện hành"), "{text}");
+    // The secrets key file was generated on first use, with a warning naming it.
+    assert!(data.join("secrets.key").exists());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("secrets.key"));
+
+    // A pinned key (the Ed25519 base point, a valid public key): no such notice; a malformed one is refused.
+    let point = format!("k0:58{}", "66".repeat(31));
+    let out = motcua()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lookup-log", "verify", "--json"])
+        .env("MOTCUA_LOOKUP_LOG__TRUSTED_KEYS", &point)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!((report["only_current_key"].as_bool(), report["trusted"]["k0"].as_str()), (Some(false), Some("pinned")));
+    let out = motcua()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lookup-log", "verify"])
+        .env("MOTCUA_LOOKUP_LOG__TRUSTED_KEYS", "k1:zz")
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("lookup_log.trusted_keys"));
+
+    // `config` says where the keys are and that they belong elsewhere; a configured key is never printed.
+    let out = motcua().arg("--data-dir").arg(&data).arg("config").output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains(&format!("{} (đang dùng)", data.join("secrets.key").display())), "{text}");
+    assert!(text.contains("lookup-log-signing.key") && text.contains("keep it apart"), "{text}");
+    let key = "ab".repeat(32);
+    let out = motcua().arg("--data-dir").arg(&data).arg("config").env("MOTCUA_SECRETS__KEY", &key).output().unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success() && !text.contains(&key) && text.contains("key = \"***\""), "{text}");
+    // A configured key file that is missing is an error, not a new key that opens nothing.
+    let out = motcua()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["lookup-log", "verify"])
+        .env("MOTCUA_SECRETS__KEY_FILE", dir.path().join("not-mounted.key"))
+        .output()
+        .unwrap();
+    assert!(!out.status.success() && String::from_utf8_lossy(&out.stderr).contains("secrets.key_file"));
+    let out = motcua().arg("--data-dir").arg(&data).arg("config").env("MOTCUA_SECRETS__KEY", "abc").output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("secrets.key"));
+}

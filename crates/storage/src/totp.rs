@@ -32,7 +32,8 @@ enum OfficerLoginChallenges {
 pub struct TotpRecord {
     /// Whose secret.
     pub officer_id: Uuid,
-    /// The shared secret, base32 (RFC 4648, no padding).
+    /// The shared secret, base32 (RFC 4648, no padding), sealed by the application (`enc:v1:…`; plaintext in
+    /// rows written before sealing existed).
     pub secret: String,
     /// When the first code was accepted; none while enrolment is under way.
     pub confirmed_at: Option<DateTime<Utc>>,
@@ -99,6 +100,18 @@ pub async fn replace(tx: &mut Tx, record: &TotpRecord) -> Result<(), StorageErro
         record.created_at.into(),
     ]);
     tx.execute(&insert).await?;
+    Ok(())
+}
+
+/// Rewrites the officer's stored secret (a legacy plaintext seed sealed), keeping the rest of the record.
+pub async fn set_secret(tx: &mut Tx, officer: Uuid, secret: &str) -> Result<(), StorageError> {
+    tx.execute(
+        Query::update()
+            .table(OfficerTotp::Table)
+            .values([(OfficerTotp::Secret, Expr::val(secret))])
+            .and_where(Expr::col(OfficerTotp::OfficerId).eq(officer)),
+    )
+    .await?;
     Ok(())
 }
 

@@ -67,12 +67,18 @@ impl std::fmt::Debug for Documents {
 }
 
 impl Documents {
-    /// Opens the store with the embedded per-unit keys.
+    /// Opens the store with the embedded per-unit keys, sealed with the process's random secrets key of
+    /// [`crate::AppConfig::default`] — right for tests only; the binary uses [`Documents::open_sealed`].
     pub fn open(config: &DocumentsConfig) -> Result<Self, AppError> {
+        Self::open_sealed(config, crate::AppConfig::default().secrets)
+    }
+
+    /// Opens the store with the embedded per-unit keys, their files sealed with `secrets`.
+    pub fn open_sealed(config: &DocumentsConfig, secrets: Arc<crate::secrets::SecretBox>) -> Result<Self, AppError> {
         Ok(Self {
             files: ObjectFiles::open(&config.backend, config.clamd.clone())?,
             max_file_bytes: config.max_file_bytes,
-            signer: Arc::new(UnitKeys::new(config.keys_dir.clone(), config.generate_keys)),
+            signer: Arc::new(UnitKeys::new(config.keys_dir.clone(), config.generate_keys, secrets)),
         })
     }
 

@@ -2,8 +2,9 @@
 //! service can replace the embedded keys later.
 //!
 //! The embedded [`UnitKeys`] hold one Ed25519 key per unit, read from `<keys_dir>/<unit>.ed25519` (the 32-byte
-//! seed as 64 hex digits; provision them from the operator's secret store) or generated there on first use when
-//! generation is allowed (the embedded default). These signatures prove integrity and origin inside motcua; they
+//! seed as 64 hex digits, sealed with the secrets key — `enc:v1:…`, see [`crate::secrets`] — or, as written before
+//! sealing existed or provisioned from the operator's secret store, in plaintext) or generated there, sealed, on
+//! first use when generation is allowed (the embedded default). These signatures prove integrity and origin inside motcua; they
 //! are NOT a legal digital signature, which in Vietnam needs a certificate from a licensed CA.
 
 use std::collections::HashMap;
@@ -16,6 +17,7 @@ use motcua_domain::unit::UnitId;
 use sha2::{Digest, Sha256};
 
 use crate::error::{AppError, ErrorCode};
+use crate::secrets::SecretBox;
 
 /// A detached signature with what is needed to verify it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -57,13 +59,19 @@ pub fn key_id(public_key: &[u8]) -> String {
 pub struct UnitKeys {
     dir: PathBuf,
     generate: bool,
+    secrets: Arc<SecretBox>,
     loaded: Mutex<HashMap<String, Arc<SigningKey>>>,
 }
 
+/// What a unit's key file is sealed for (a sealed key copied to another unit's file does not open).
+fn purpose(unit: &UnitId) -> String {
+    format!("unit-key:{unit}")
+}
+
 impl UnitKeys {
-    /// Keys in `dir`; missing ones are generated there only if `generate`.
-    pub fn new(dir: PathBuf, generate: bool) -> Self {
-        Self { dir, generate, loaded: Mutex::new(HashMap::new()) }
+    /// Keys in `dir`, sealed with `secrets`; missing ones are generated there only if `generate`.
+    pub fn new(dir: PathBuf, generate: bool, secrets: Arc<SecretBox>) -> Self {
+        Self { dir, generate, secrets, loaded: Mutex::new(HashMap::new()) }
     }
 
     fn key_for(&self, unit: &UnitId) -> Result<Arc<SigningKey>, AppError> {
@@ -77,15 +85,21 @@ impl UnitKeys {
         };
         let path = self.dir.join(format!("{unit}.ed25519"));
         let seed = match std::fs::read_to_string(&path) {
-            Ok(text) => hex::decode(text.trim())
-                .ok()
-                .and_then(|b| <[u8; 32]>::try_from(b).ok())
-                .ok_or_else(|| internal(format!("{} is not 64 hex digits", path.display())))?,
+            Ok(text) => {
+                let (hex_text, _) = self
+                    .secrets
+                    .open_text(&purpose(unit), &text)
+                    .map_err(|e| internal(format!("{}: {e}", path.display())))?;
+                hex::decode(hex_text.trim())
+                    .ok()
+                    .and_then(|b| <[u8; 32]>::try_from(b).ok())
+                    .ok_or_else(|| internal(format!("{} is not 64 hex digits", path.display())))?
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && self.generate => {
                 let seed: [u8; 32] = rand::random();
-                write_secret(&path, &hex::encode(seed))
+                write_secret(&path, &self.secrets.seal(&purpose(unit), hex::encode(seed).as_bytes()))
                     .map_err(|e| internal(format!("writing {}: {e}", path.display())))?;
-                tracing::info!(unit = %unit, path = %path.display(), "generated a result-signing key");
+                tracing::info!(unit = %unit, path = %path.display(), "generated a result-signing key (sealed)");
                 seed
             }
             Err(e) => return Err(internal(format!("reading {}: {e}", path.display()))),
@@ -129,19 +143,32 @@ mod tests {
     #[tokio::test]
     async fn a_signature_verifies_only_for_its_statement_and_key() {
         let dir = std::env::temp_dir().join(format!("motcua-keys-{}", uuid::Uuid::now_v7()));
-        let keys = UnitKeys::new(dir.clone(), true);
+        let secrets = Arc::new(SecretBox::generate());
+        let keys = UnitKeys::new(dir.clone(), true, secrets.clone());
         let unit = UnitId::parse("c20410").unwrap();
         let sig = keys.sign(&unit, b"statement").await.unwrap();
+        // The key file is sealed: the seed is not in it.
+        let stored = std::fs::read_to_string(dir.join("c20410.ed25519")).unwrap();
+        assert!(crate::secrets::is_sealed(&stored), "{stored}");
         assert!(verify(&sig.algorithm, &sig.public_key, b"statement", &sig.signature));
         assert!(!verify(&sig.algorithm, &sig.public_key, b"statemenT", &sig.signature));
         let other = keys.sign(&UnitId::parse("p48").unwrap(), b"statement").await.unwrap();
         assert!(!verify("ed25519", &other.public_key, b"statement", &sig.signature));
         assert!(!verify("rsa", &sig.public_key, b"statement", &sig.signature));
         // The same key is read back from the directory by a new key ring.
-        let again = UnitKeys::new(dir.clone(), false).sign(&unit, b"statement").await.unwrap();
+        let again = UnitKeys::new(dir.clone(), false, secrets.clone()).sign(&unit, b"statement").await.unwrap();
         assert_eq!(again.key_id, sig.key_id);
         // Without generation, a unit with no key file cannot sign.
-        assert!(UnitKeys::new(dir.clone(), false).sign(&UnitId::parse("c99999").unwrap(), b"x").await.is_err());
+        let unknown = UnitId::parse("c99999").unwrap();
+        assert!(UnitKeys::new(dir.clone(), false, secrets.clone()).sign(&unknown, b"x").await.is_err());
+        // With another secrets key the sealed file does not open: an error, not another key.
+        let other = Arc::new(SecretBox::generate());
+        assert!(UnitKeys::new(dir.clone(), false, other.clone()).sign(&unit, b"statement").await.is_err());
+        // A legacy plaintext key file (written before sealing) is still read.
+        let legacy = SigningKey::from_bytes(&[7; 32]);
+        std::fs::write(dir.join("c99999.ed25519"), hex::encode([7; 32])).unwrap();
+        let old = UnitKeys::new(dir.clone(), false, other).sign(&unknown, b"x").await.unwrap();
+        assert_eq!(old.public_key, hex::encode(legacy.verifying_key().to_bytes()));
         std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -5,13 +5,15 @@
 //! encode alike (no separator can be forged into a field). The head `(seq, hash)` is signed with Ed25519 under a key
 //! id; verification walks the chain once and names every record that is altered, missing, out of place or unsigned.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 
 use chrono::{DateTime, Utc};
-use ed25519_dalek::{Signer as _, SigningKey, VerifyingKey};
+use ed25519_dalek::{Signer as _, SigningKey};
 use motcua_storage::lookup_log::{CheckpointRow, HeadRow, KeyRow, LookupRow};
 use sha2::{Digest, Sha256};
+
+pub use super::trust::{Trust, TrustedKeys};
 
 /// The hash before the first record.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
@@ -141,20 +143,23 @@ impl SigningIdentity {
     }
 }
 
-fn verify_signature(
-    keys: &HashMap<String, VerifyingKey>,
-    key_id: &str,
-    sig_hex: &str,
-    message: &[u8],
-) -> Result<(), Problem> {
-    let key = keys.get(key_id).ok_or_else(|| Problem::UnknownKey { key_id: key_id.to_owned() })?;
+/// Why a signature was not accepted.
+enum Refused {
+    /// Its key is not trusted (not pinned, not the current key).
+    Untrusted,
+    /// It does not verify with the trusted key of its id.
+    Bad,
+}
+
+fn verify_signature(keys: &TrustedKeys, key_id: &str, sig_hex: &str, message: &[u8]) -> Result<(), Refused> {
+    let key = keys.get(key_id).ok_or(Refused::Untrusted)?;
     let signature = hex::decode(sig_hex)
         .ok()
         .and_then(|b| <[u8; 64]>::try_from(b).ok())
         .map(|b| ed25519_dalek::Signature::from_bytes(&b));
     match signature {
         Some(s) if key.verify_strict(message, &s).is_ok() => Ok(()),
-        _ => Err(Problem::BadSignature { what: String::new(), key_id: key_id.to_owned() }),
+        _ => Err(Refused::Bad),
     }
 }
 
@@ -206,8 +211,20 @@ pub enum Problem {
         /// The key id it claims.
         key_id: String,
     },
-    /// A signature names a key id that is not registered.
+    /// Signatures by a key that is not trusted: not pinned outside the database, not the server's current key.
+    /// Being registered in the database proves nothing: whoever can write there can add a key.
     UnknownKey {
+        /// The key id.
+        key_id: String,
+        /// How many heads and checkpoints it signed.
+        signatures: u64,
+        /// The lowest and highest seq it signed.
+        seqs: (i64, i64),
+        /// Whether the database lists it in `lookup_log_keys`.
+        registered: bool,
+    },
+    /// The database lists a trusted key id with another public key: the registry of keys was rewritten.
+    KeyReplaced {
         /// The key id.
         key_id: String,
     },
@@ -237,10 +254,34 @@ impl fmt::Display for Problem {
             }
             Self::SignedHashMismatch { seq } => write!(f, "record {seq}: differs from the signed head or checkpoint"),
             Self::BadSignature { what, key_id } => write!(f, "{what}: signature by key {key_id} does not verify"),
-            Self::UnknownKey { key_id } => write!(f, "signature by unknown key {key_id}"),
+            Self::UnknownKey { key_id, signatures, seqs: (from, to), registered } => {
+                write!(f, "key {key_id} is not pinned (untrusted): {signatures} signature(s) at records {from}–{to}")?;
+                if *registered {
+                    write!(f, "; it is only registered in the database, which anyone writing there can do")?;
+                }
+                Ok(())
+            }
+            Self::KeyReplaced { key_id } => {
+                write!(f, "key {key_id}: the database lists another public key than the trusted one (replaced)")
+            }
             Self::HeadUnsigned => write!(f, "the chain head is not signed"),
         }
     }
+}
+
+/// What one key signed: the heads and checkpoints carrying its id.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SignerUse {
+    /// The key id.
+    pub key_id: String,
+    /// Why it is trusted; none: untrusted, its signatures were refused.
+    pub trust: Option<Trust>,
+    /// Heads and checkpoints it signed (valid signatures for a trusted key).
+    pub signatures: u64,
+    /// The lowest and highest seq it signed.
+    pub seqs: (i64, i64),
+    /// Whether it signed the current head.
+    pub head: bool,
 }
 
 /// The result of verifying the log.
@@ -254,6 +295,12 @@ pub struct Report {
     pub signed_seq: i64,
     /// Everything wrong, in chain order.
     pub problems: Vec<Problem>,
+    /// Which key signed what, by key id.
+    pub signers: Vec<SignerUse>,
+    /// The keys trusted, with why.
+    pub trusted: Vec<(String, Trust)>,
+    /// True when no key but the server's current one is pinned: a retired key's signatures would be refused.
+    pub only_current_key: bool,
 }
 
 impl Report {
@@ -303,38 +350,75 @@ impl Verifier {
         r.last_seq = row.seq;
     }
 
-    /// Checks the head and the checkpoints against the chain read, with the registered public keys.
-    pub fn finish(mut self, head: &HeadRow, checkpoints: &[CheckpointRow], keys: &[KeyRow]) -> Report {
-        let keys: HashMap<String, VerifyingKey> = keys
-            .iter()
-            .filter_map(|k| {
-                let bytes: [u8; 32] = hex::decode(&k.public_key).ok()?.try_into().ok()?;
-                Some((k.key_id.clone(), VerifyingKey::from_bytes(&bytes).ok()?))
-            })
-            .collect();
+    /// Checks the head and the checkpoints against the chain read. Only `trusted` keys are believed; `registered`
+    /// (the database's `lookup_log_keys`) serves to tell which untrusted keys the database vouches for, and to catch
+    /// a trusted key id listed there with another public key.
+    pub fn finish(
+        mut self,
+        head: &HeadRow,
+        checkpoints: &[CheckpointRow],
+        registered: &[KeyRow],
+        trusted: &TrustedKeys,
+    ) -> Report {
+        let mut uses: BTreeMap<String, SignerUse> = BTreeMap::new();
+        let mut tally = |key_id: &str, seq: i64, is_head: bool| {
+            let u = uses.entry(key_id.to_owned()).or_insert_with(|| SignerUse {
+                key_id: key_id.to_owned(),
+                trust: trusted.trust_of(key_id),
+                signatures: 0,
+                seqs: (seq, seq),
+                head: false,
+            });
+            u.signatures += 1;
+            u.seqs = (u.seqs.0.min(seq), u.seqs.1.max(seq));
+            u.head |= is_head;
+        };
         let mut signed = Vec::new();
         match (&head.key_id, &head.signature, head.signed_at) {
             (Some(key_id), Some(sig), Some(at)) => {
-                match verify_signature(&keys, key_id, sig, &head_message(head.seq, &head.hash, at)) {
-                    Ok(()) => signed.push((head.seq, head.hash.clone())),
-                    Err(Problem::BadSignature { key_id, .. }) => {
-                        self.report.problems.push(Problem::BadSignature { what: "head".into(), key_id })
+                match verify_signature(trusted, key_id, sig, &head_message(head.seq, &head.hash, at)) {
+                    Ok(()) => {
+                        signed.push((head.seq, head.hash.clone()));
+                        tally(key_id, head.seq, true);
                     }
-                    Err(p) => self.report.problems.push(p),
+                    Err(Refused::Bad) => {
+                        self.report.problems.push(Problem::BadSignature { what: "head".into(), key_id: key_id.clone() })
+                    }
+                    Err(Refused::Untrusted) => tally(key_id, head.seq, true),
                 }
             }
             _ if self.report.records > 0 => self.report.problems.push(Problem::HeadUnsigned),
             _ => {}
         }
         for c in checkpoints {
-            match verify_signature(&keys, &c.key_id, &c.signature, &head_message(c.seq, &c.hash, c.signed_at)) {
-                Ok(()) => signed.push((c.seq, c.hash.clone())),
-                Err(Problem::BadSignature { key_id, .. }) => {
-                    self.report.problems.push(Problem::BadSignature { what: format!("checkpoint {}", c.seq), key_id })
+            match verify_signature(trusted, &c.key_id, &c.signature, &head_message(c.seq, &c.hash, c.signed_at)) {
+                Ok(()) => {
+                    signed.push((c.seq, c.hash.clone()));
+                    tally(&c.key_id, c.seq, false);
                 }
-                Err(p) => self.report.problems.push(p),
+                Err(Refused::Bad) => self
+                    .report
+                    .problems
+                    .push(Problem::BadSignature { what: format!("checkpoint {}", c.seq), key_id: c.key_id.clone() }),
+                Err(Refused::Untrusted) => tally(&c.key_id, c.seq, false),
             }
         }
+        for u in uses.values().filter(|u| u.trust.is_none()) {
+            self.report.problems.push(Problem::UnknownKey {
+                key_id: u.key_id.clone(),
+                signatures: u.signatures,
+                seqs: u.seqs,
+                registered: registered.iter().any(|k| k.key_id == u.key_id),
+            });
+        }
+        for k in registered {
+            if trusted.public_hex(&k.key_id).is_some_and(|pinned| !pinned.eq_ignore_ascii_case(k.public_key.trim())) {
+                self.report.problems.push(Problem::KeyReplaced { key_id: k.key_id.clone() });
+            }
+        }
+        self.report.signers = uses.into_values().collect();
+        self.report.trusted = trusted.ids();
+        self.report.only_current_key = trusted.only_current();
         let last = self.report.last_seq;
         let furthest = signed.iter().map(|(seq, _)| *seq).max().unwrap_or(0);
         self.report.signed_seq = furthest.min(last);
@@ -357,192 +441,4 @@ impl Verifier {
 }
 
 #[cfg(test)]
-mod tests {
-    use chrono::TimeZone;
-    use motcua_storage::Json;
-    use proptest::prelude::*;
-
-    use super::*;
-
-    fn row(n: i64) -> LookupRow {
-        LookupRow {
-            seq: n,
-            id: uuid::Uuid::from_u128(n as u128),
-            occurred_at: Utc.timestamp_opt(1_760_000_000 + n, 123_456_000).unwrap(),
-            actor_kind: "officer".into(),
-            actor_id: Some(format!("officer-{n}")),
-            actor_unit_id: Some("c20410".into()),
-            purpose: "Giải quyết hồ sơ".into(),
-            dossier_code: Some(format!("H48.20410-251128-{n:04}")),
-            procedure_code: Some("1.001193".into()),
-            subject_id_number: "048195000123".into(),
-            fields_requested: Json(vec!["full_name".into(), "birth_date".into()]),
-            fields_returned: Json(vec!["full_name".into()]),
-            result: "found".into(),
-            client_addr: Some("10.0.0.1".into()),
-            request_id: None,
-            prev_hash: String::new(),
-            hash: String::new(),
-        }
-    }
-
-    fn chain(n: i64) -> Vec<LookupRow> {
-        let mut prev = GENESIS.to_owned();
-        (1..=n)
-            .map(|i| {
-                let mut r = row(i);
-                r.prev_hash = prev.clone();
-                r.hash = link(&prev, &r);
-                prev = r.hash.clone();
-                r
-            })
-            .collect()
-    }
-
-    fn signed(rows: &[LookupRow], key: &SigningIdentity) -> (HeadRow, Vec<KeyRow>) {
-        let last = rows.last().map_or((0, GENESIS.to_owned()), |r| (r.seq, r.hash.clone()));
-        let head = key.sign_head(last.0, &last.1, Utc.timestamp_opt(1_770_000_000, 0).unwrap());
-        let keys = vec![KeyRow {
-            key_id: key.key_id.clone(),
-            public_key: key.public_hex(),
-            created_at: Utc.timestamp_opt(1_760_000_000, 0).unwrap(),
-        }];
-        (head, keys)
-    }
-
-    fn verify(rows: &[LookupRow], head: &HeadRow, keys: &[KeyRow]) -> Report {
-        let mut v = Verifier::new();
-        rows.iter().for_each(|r| v.push(r));
-        v.finish(head, &[], keys)
-    }
-
-    #[test]
-    fn an_intact_chain_verifies() {
-        let key = SigningIdentity::generate("k1");
-        let rows = chain(5);
-        let (head, keys) = signed(&rows, &key);
-        let report = verify(&rows, &head, &keys);
-        assert!(report.is_intact(), "{:?}", report.problems);
-        assert_eq!((report.records, report.last_seq, report.signed_seq), (5, 5, 5));
-    }
-
-    #[test]
-    fn canonical_bytes_tell_none_from_empty_and_do_not_run_fields_together() {
-        let mut a = row(1);
-        let mut b = row(1);
-        a.actor_id = None;
-        b.actor_id = Some(String::new());
-        assert_ne!(canonical(&a), canonical(&b));
-        a.actor_id = Some("ab".into());
-        a.actor_unit_id = Some("c".into());
-        b.actor_id = Some("a".into());
-        b.actor_unit_id = Some("bc".into());
-        assert_ne!(canonical(&a), canonical(&b));
-    }
-
-    #[test]
-    fn each_kind_of_tampering_is_named() {
-        let key = SigningIdentity::generate("k1");
-        let rows = chain(6);
-        let (head, keys) = signed(&rows, &key);
-
-        let mut removed = rows.clone();
-        removed.remove(2);
-        assert_eq!(verify(&removed, &head, &keys).problems[0], Problem::Missing { from: 3, to: 3 });
-
-        // Swap two rows' places (their seq numbers exchanged).
-        let mut swapped = rows.clone();
-        swapped.swap(2, 3);
-        swapped[2].seq = 3;
-        swapped[3].seq = 4;
-        let problems = verify(&swapped, &head, &keys).problems;
-        assert!(problems.contains(&Problem::Unlinked { seq: 3, written_after: None }), "{problems:?}");
-        assert!(problems.contains(&Problem::Unlinked { seq: 4, written_after: Some(2) }), "{problems:?}");
-
-        let mut dropped = rows.clone();
-        dropped.truncate(4);
-        assert_eq!(verify(&dropped, &head, &keys).problems, vec![Problem::TailDropped { from: 5, to: 6 }]);
-
-        // Appended without the key: self-consistent, but beyond the signed head.
-        let mut appended = chain(7);
-        appended[6].purpose = "Tò mò".into();
-        appended[6].hash = link(&appended[6].prev_hash, &appended[6]);
-        assert_eq!(verify(&appended, &head, &keys).problems, vec![Problem::Unsigned { from: 7, to: 7 }]);
-
-        let other = SigningIdentity::generate("k1");
-        let (forged, _) = signed(&rows, &other);
-        assert_eq!(
-            verify(&rows, &forged, &keys).problems[0],
-            Problem::BadSignature { what: "head".into(), key_id: "k1".into() }
-        );
-    }
-
-    #[test]
-    fn a_rotated_key_still_verifies_old_checkpoints() {
-        let old = SigningIdentity::generate("2025");
-        let new = SigningIdentity::generate("2026");
-        let rows = chain(4);
-        let at = Utc.timestamp_opt(1_770_000_000, 0).unwrap();
-        let h2 = old.sign_head(2, &rows[1].hash, at);
-        let checkpoint = CheckpointRow {
-            seq: 2,
-            hash: rows[1].hash.clone(),
-            key_id: "2025".into(),
-            signature: h2.signature.unwrap(),
-            signed_at: at,
-        };
-        let head = new.sign_head(4, &rows[3].hash, at);
-        let keys = [&old, &new]
-            .map(|k| KeyRow { key_id: k.key_id.clone(), public_key: k.public_hex(), created_at: at })
-            .to_vec();
-        let mut v = Verifier::new();
-        rows.iter().for_each(|r| v.push(r));
-        let report = v.finish(&head, &[checkpoint], &keys);
-        assert!(report.is_intact(), "{:?}", report.problems);
-        let mut v = Verifier::new();
-        rows.iter().for_each(|r| v.push(r));
-        assert_eq!(v.finish(&head, &[], &keys[1..]).problems, vec![]);
-        let mut v = Verifier::new();
-        rows.iter().for_each(|r| v.push(r));
-        assert_eq!(v.finish(&head, &[], &keys[..1]).problems[0], Problem::UnknownKey { key_id: "2026".into() });
-    }
-
-    #[test]
-    fn debug_hides_the_secret() {
-        let key = SigningIdentity::from_hex("k", &"11".repeat(32)).unwrap();
-        assert!(!format!("{key:?}").contains(&"11".repeat(32)));
-        assert!(SigningIdentity::from_hex("k", "abc").is_err());
-        assert!(SigningIdentity::from_hex("a:b", &"11".repeat(32)).is_err());
-    }
-
-    proptest! {
-        /// Any change to any single field of any single record is detected and names that record.
-        #[test]
-        fn any_single_alteration_is_detected(n in 1i64..12, pick in 0usize..12, field in 0usize..12, text in "[a-zà-ỹ0-9 ]{0,8}") {
-            let key = SigningIdentity::generate("k1");
-            let mut rows = chain(n);
-            let (head, keys) = signed(&rows, &key);
-            let i = pick % rows.len();
-            let r = &mut rows[i];
-            let before = r.clone();
-            match field {
-                0 => r.purpose.push_str(&text),
-                1 => r.actor_id = Some(format!("{}{}", r.actor_id.clone().unwrap_or_default(), text)).filter(|_| !text.is_empty()),
-                2 => r.subject_id_number.push('9'),
-                3 => r.fields_returned.0.push(text.clone()),
-                4 => r.fields_requested.0.pop().map_or((), |_| ()),
-                5 => r.result = "not_found".into(),
-                6 => r.occurred_at += chrono::Duration::microseconds(1),
-                7 => r.dossier_code = None,
-                8 => r.client_addr = Some(format!("10.0.0.{}", text.len() + 2)),
-                9 => r.actor_unit_id = Some(format!("c{text}")),
-                10 => r.request_id = Some(text.clone()),
-                _ => r.id = uuid::Uuid::from_u128(u128::MAX - i as u128),
-            }
-            prop_assume!(*r != before);
-            let seq = r.seq;
-            let report = verify(&rows, &head, &keys);
-            prop_assert_eq!(report.problems, vec![Problem::Altered { seq }]);
-        }
-    }
-}
+mod tests;

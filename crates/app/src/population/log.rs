@@ -11,7 +11,7 @@ use chrono::{DateTime, Utc};
 use motcua_storage::lookup_log::{self, CheckpointRow, HeadRow, KeyRow, LookupRow};
 use motcua_storage::{Db, StorageError};
 
-use super::chain::{self, Report, SigningIdentity, Verifier};
+use super::chain::{self, Report, SigningIdentity, TrustedKeys, Verifier};
 use crate::{AppError, ErrorCode};
 
 /// Registers `key`'s public key under its id; refuses an id already registered with another key.
@@ -71,8 +71,9 @@ fn checkpoint(head: &HeadRow) -> CheckpointRow {
     }
 }
 
-/// Verifies the whole log in one snapshot: every link, every signature, the head against the chain's end.
-pub async fn verify(db: &Db) -> Result<Report, AppError> {
+/// Verifies the whole log in one snapshot: every link, every signature, the head against the chain's end. Only
+/// `trusted` keys are believed (pinned outside the database, and the current key); `lookup_log_keys` is not trusted.
+pub async fn verify(db: &Db, trusted: &TrustedKeys) -> Result<Report, AppError> {
     let mut tx = lookup_log::snapshot(db).await?;
     let head = lookup_log::head(&mut tx).await?;
     let mut verifier = Verifier::new();
@@ -86,7 +87,7 @@ pub async fn verify(db: &Db) -> Result<Report, AppError> {
     let checkpoints = lookup_log::checkpoints(&mut tx).await?;
     let keys = lookup_log::keys(&mut tx).await?;
     tx.commit().await?;
-    Ok(verifier.finish(&head, &checkpoints, &keys))
+    Ok(verifier.finish(&head, &checkpoints, &keys, trusted))
 }
 
 /// The signed head, for publishing outside the database (an external anchor against a rollback of the whole log).

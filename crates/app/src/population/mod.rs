@@ -13,6 +13,7 @@ pub mod http;
 pub mod log;
 mod prefill;
 pub mod report;
+pub mod trust;
 pub mod wire;
 
 use std::collections::BTreeMap;
@@ -177,6 +178,16 @@ impl App {
         self.population.signer = Some(Arc::new(key));
         self.population.checkpoint_interval = Some(checkpoint_interval);
         Ok(self)
+    }
+
+    /// Verifies the lookup log trusting the `pinned` keys and this server's current signing key (if set); refused
+    /// when a pinned key of the current key's id is another key.
+    pub async fn verify_lookup_log(&self, pinned: &trust::TrustedKeys) -> Result<chain::Report, AppError> {
+        let mut trusted = pinned.clone();
+        if let Some(current) = &self.population.signer {
+            trusted.trust_current(current).map_err(|e| AppError::detailed(ErrorCode::Internal, e))?;
+        }
+        log::verify(self.db(), &trusted).await
     }
 
     /// Whether a registry is connected.

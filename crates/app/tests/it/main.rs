@@ -8,6 +8,7 @@ mod dossiers;
 mod population;
 mod representation;
 mod retention;
+mod secrets;
 mod security;
 mod totp;
 
@@ -119,6 +120,7 @@ mod population_raw_cases {
         tamper_swap_two,
         tamper_insert_one,
         tamper_drop_the_tail,
+        tamper_resign_with_a_key_of_the_intruder,
         fail_closed_when_the_log_cannot_be_written,
     );
 }
@@ -134,6 +136,14 @@ mod identity_cases {
         assurance_levels_and_my_dossiers,
         organisation_accounts_file_and_list_the_organisations_dossiers,
         organisation_accounts_with_a_bad_tax_code_are_refused,
+    );
+}
+
+mod secrets_cases {
+    use super::secrets;
+    motcua_testkit::dual_test!(secrets:
+        totp_seeds_are_sealed_at_rest_and_still_log_in,
+        a_legacy_plaintext_seed_still_works_and_is_sealed_by_its_next_use,
     );
 }
 

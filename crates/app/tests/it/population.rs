@@ -8,7 +8,7 @@ use chrono::{TimeZone, Utc};
 use motcua_app::accounts::ClientInfo;
 use motcua_app::demo::DEMO_PASSWORD;
 use motcua_app::dossiers::{Applicant, NewDossier};
-use motcua_app::population::chain::{self, Problem};
+use motcua_app::population::chain::{self, Problem, Trust, TrustedKeys};
 use motcua_app::population::http::{HttpRegistry, HttpRegistryConfig};
 use motcua_app::population::report::ReportQuery;
 use motcua_app::population::{LookupRequest, SigningIdentity, log};
@@ -89,8 +89,9 @@ pub(crate) async fn rows(app: &App) -> Vec<lookup_log::LookupRow> {
     rows
 }
 
+/// Verified trusting only the app's current key (nothing pinned).
 pub(crate) async fn intact(app: &App) -> chain::Report {
-    let report = log::verify(app.db()).await.unwrap();
+    let report = app.verify_lookup_log(&TrustedKeys::new()).await.unwrap();
     assert!(report.is_intact(), "{:?}", report.problems);
     report
 }
@@ -333,8 +334,23 @@ pub async fn restarts_rotation_and_key_reuse(db: Db) {
     let rotated =
         with_log(bare_app(db.clone()).await, "k2", other).await.with_population_registry(connector(&base, |_| {}));
     rotated.lookup_own_record(&me, vec!["full_name".into()]).await.unwrap();
-    let report = intact(&rotated).await;
+    // Without k1 pinned, its old signatures are not trusted, although the database still lists it.
+    let unpinned = rotated.verify_lookup_log(&TrustedKeys::new()).await.unwrap();
+    assert!(unpinned.only_current_key);
+    assert!(
+        matches!(&unpinned.problems[..], [Problem::UnknownKey { key_id, registered: true, .. }] if key_id == "k1"),
+        "{:?}",
+        unpinned.problems
+    );
+    // The retired key pinned outside the database: the old records verify, and the report says who signed what.
+    let mut pinned = TrustedKeys::new();
+    pinned.pin(&format!("k1:{}", SigningIdentity::from_hex("k1", KEY).unwrap().public_hex())).unwrap();
+    let report = rotated.verify_lookup_log(&pinned).await.unwrap();
+    assert!(report.is_intact(), "{:?}", report.problems);
     assert_eq!((report.records, report.signed_seq), (4, 4));
+    assert!(!report.only_current_key);
+    let signers: Vec<_> = report.signers.iter().map(|u| (u.key_id.as_str(), u.trust, u.seqs.1, u.head)).collect();
+    assert_eq!(signers, [("k1", Some(Trust::Pinned), 1, false), ("k2", Some(Trust::Current), 4, true)]);
     let head = log::signed_head(rotated.db()).await.unwrap();
     assert_eq!(head.key_id.as_deref(), Some("k2"));
     let mut tx = db.read().await.unwrap();
@@ -405,7 +421,7 @@ async fn five(db: Db, url: String) -> (App, Raw) {
 }
 
 async fn problems(app: &App) -> Vec<Problem> {
-    log::verify(app.db()).await.unwrap().problems
+    app.verify_lookup_log(&TrustedKeys::new()).await.unwrap().problems
 }
 
 pub async fn the_database_refuses_rewrites(db: Db, url: String) {
@@ -462,6 +478,69 @@ pub async fn tamper_insert_one(db: Db, url: String) {
     let found = problems(&app).await;
     assert!(found.contains(&Problem::Unlinked { seq: 4, written_after: Some(2) }), "{found:?}");
     assert!(found.contains(&Problem::Unsigned { from: 6, to: 6 }), "{found:?}");
+}
+
+/// The outside reviewer's attack: the intruder registers a key of their own, rewrites a record, re-chains the rest,
+/// signs a new head and checkpoint with their key. Trusting the database's keys, that verified as intact.
+pub async fn tamper_resign_with_a_key_of_the_intruder(db: Db, url: String) {
+    let (app, raw) = five(db, url).await;
+    raw.disarm().await;
+    if raw.0.starts_with("sqlite:") {
+        raw.run("drop trigger lookup_log_checkpoints_no_delete").await;
+    } else {
+        raw.run("alter table lookup_log_checkpoints disable trigger lookup_log_checkpoints_no_update_delete").await;
+    }
+    let mut forged = rows(&app).await;
+    forged[2].purpose = "Tra cứu không có hồ sơ".into();
+    for i in 2..forged.len() {
+        forged[i].prev_hash = forged[i - 1].hash.clone();
+        forged[i].hash = chain::link(&forged[i].prev_hash, &forged[i]);
+    }
+    raw.run("delete from lookup_log where seq >= 3; delete from lookup_log_checkpoints;").await;
+    let theirs = SigningIdentity::generate("k9");
+    let at = app.now();
+    let head = theirs.sign_head(5, &forged[4].hash, at);
+    let mut tx = app.db().begin_write().await.unwrap();
+    for r in &forged[2..] {
+        lookup_log::append(&mut tx, r).await.unwrap();
+    }
+    let key = lookup_log::KeyRow { key_id: "k9".into(), public_key: theirs.public_hex(), created_at: at };
+    lookup_log::add_key(&mut tx, &key).await.unwrap();
+    lookup_log::set_head(&mut tx, &head).await.unwrap();
+    let checkpoint = lookup_log::CheckpointRow {
+        seq: 5,
+        hash: head.hash.clone(),
+        key_id: "k9".into(),
+        signature: head.signature.clone().unwrap(),
+        signed_at: at,
+    };
+    lookup_log::add_checkpoint(&mut tx, &checkpoint).await.unwrap();
+    tx.commit().await.unwrap();
+
+    // Trusting every key the database lists (the old behaviour), the forgery passes: the hole, reproduced.
+    let mut tx = app.db().read().await.unwrap();
+    let mut everything = TrustedKeys::new();
+    for k in lookup_log::keys(&mut tx).await.unwrap() {
+        everything.pin(&format!("{}:{}", k.key_id, k.public_key)).unwrap();
+    }
+    tx.commit().await.unwrap();
+    assert!(log::verify(app.db(), &everything).await.unwrap().is_intact());
+
+    // Trusting only keys given from outside the database, it is refused and the intruder's key named.
+    let report = app.verify_lookup_log(&TrustedKeys::new()).await.unwrap();
+    assert!(!report.is_intact());
+    assert!(
+        report.problems.contains(&Problem::UnknownKey {
+            key_id: "k9".into(),
+            signatures: 2,
+            seqs: (5, 5),
+            registered: true
+        }),
+        "{:?}",
+        report.problems
+    );
+    assert!(report.problems.contains(&Problem::Unsigned { from: 1, to: 5 }), "{:?}", report.problems);
+    assert_eq!(report.signers.iter().map(|u| (u.key_id.as_str(), u.trust)).collect::<Vec<_>>(), [("k9", None)]);
 }
 
 pub async fn tamper_drop_the_tail(db: Db, url: String) {

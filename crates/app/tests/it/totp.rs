@@ -11,19 +11,19 @@ use motcua_app::totp::{base32_decode, code_at, step_of};
 use motcua_app::{App, AppConfig, AppError, ErrorCode, ManualClock};
 use motcua_storage::{Db, events};
 
-async fn demo_app(db: Db) -> (App, Arc<ManualClock>) {
+pub(crate) async fn demo_app(db: Db) -> (App, Arc<ManualClock>) {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()));
     let app = App::new(db, clock.clone(), AppConfig::default()).await.unwrap();
     app.load_demo().await.unwrap();
     (app, clock)
 }
 
-fn code_now(secret: &[u8], clock: &ManualClock) -> String {
+pub(crate) fn code_now(secret: &[u8], clock: &ManualClock) -> String {
     use motcua_app::Clock;
     code_at(secret, step_of(clock.now().timestamp()))
 }
 
-async fn enrol(app: &App, clock: &ManualClock, username: &str) -> (Ctx, Vec<u8>) {
+pub(crate) async fn enrol(app: &App, clock: &ManualClock, username: &str) -> (Ctx, Vec<u8>) {
     let outcome = app.login(username, DEMO_PASSWORD, ClientInfo::default()).await.unwrap();
     let ctx = Ctx::new(outcome.officer.principal(), None);
     assert!(!app.totp_enabled(&ctx).await.unwrap());
@@ -44,7 +44,7 @@ async fn enrol(app: &App, clock: &ManualClock, username: &str) -> (Ctx, Vec<u8>)
     (ctx, secret)
 }
 
-fn challenge_of(step: LoginStep) -> String {
+pub(crate) fn challenge_of(step: LoginStep) -> String {
     match step {
         LoginStep::TotpRequired { challenge, .. } => challenge,
         LoginStep::Session(_) => panic!("the password alone must not open a session"),

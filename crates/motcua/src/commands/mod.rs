@@ -24,6 +24,7 @@ pub mod idp;
 pub mod lookup_log;
 pub mod reference;
 pub mod retention;
+pub mod secrets;
 
 /// Logs to stderr as text or JSON; `RUST_LOG` overrides `log.level`.
 pub fn init_logging(settings: &Settings) {
@@ -58,6 +59,7 @@ async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
 }
 
 pub(crate) async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Result<App> {
+    let secrets = secrets::secret_box(settings)?;
     let db = open_db(settings).await?;
     if migrate {
         db.migrate().await.context("applying migrations")?;
@@ -68,10 +70,11 @@ pub(crate) async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Resu
         client_login_attempts: settings.session.client_login_attempts,
         login_window: chrono::Duration::minutes(settings.session.login_window_minutes),
         identity: settings.identity.config(),
+        secrets: secrets.clone(),
         ..AppConfig::default()
     };
     let app = App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))?;
-    let documents = motcua_app::documents::Documents::open(&settings.documents_config())
+    let documents = motcua_app::documents::Documents::open_sealed(&settings.documents_config(), secrets)
         .map_err(for_operator("storage: opening the document store"))?;
     tracing::info!(store = documents.files().describe(), "document store opened");
     let app = app.with_documents(documents);
