@@ -11,7 +11,8 @@ use motcua_app::population::http::{HttpRegistry, HttpRegistryConfig};
 use super::{for_operator, open_app};
 use crate::settings::Settings;
 
-fn key_file(settings: &Settings) -> PathBuf {
+/// The lookup log's key file: `lookup_log.key_file`, or `<data_dir>/lookup-log-signing.key`.
+pub(crate) fn key_file(settings: &Settings) -> PathBuf {
     let configured = settings.lookup_log.key_file.trim();
     if configured.is_empty() { settings.data_dir.join("lookup-log-signing.key") } else { configured.into() }
 }
