@@ -320,6 +320,18 @@ async fn on_postgres_the_backup_runs_pg_dump_without_showing_the_password() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("data");
     let backup = dir.path().join("backup");
+    // Without pg_dump: refused, pointing at the docs, and no half-written backup left.
+    let out = motcua()
+        .arg("--data-dir")
+        .arg(&data)
+        .args(["--database-url", &url, "backup", "--out", backup.to_str().unwrap()])
+        .env("PATH", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = text(&out.stderr);
+    assert!(err.contains("pg_dump is not on PATH") && err.contains("docs/backup.md"), "{err}");
+    assert!(!err.contains("bi-mat-9z") && !backup.exists(), "{err}");
     let out = motcua()
         .arg("--data-dir")
         .arg(&data)

@@ -37,7 +37,8 @@ pub struct TableRows {
 }
 
 /// Every table of a SQLite database (the application's, the migrations' and SQLite's own, by name) with all its
-/// rows, read in one snapshot: what a restored copy must reproduce exactly.
+/// rows, read in one snapshot: what a restored copy must reproduce exactly. Everything is held in memory: for
+/// tests and restore drills, not for a production-sized database.
 pub async fn sqlite_table_rows(db: &Db) -> Result<Vec<TableRows>, StorageError> {
     let Pool::Sqlite { read, .. } = &db.pool else {
         return Err(StorageError::Unavailable("table rows are compared on SQLite".into()));

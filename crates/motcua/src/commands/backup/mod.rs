@@ -33,6 +33,18 @@ pub async fn backup(settings: &Settings, out: &Path, json: bool) -> anyhow::Resu
         bail!("{} không trống (is not empty): a backup goes into a new or empty directory", out.display());
     }
     private_dir(out)?;
+    let written = write_backup(settings, out, json).await;
+    if written.is_err() {
+        // Everything in `out` is ours (it was empty): a half-written backup is not left to be mistaken for one.
+        let _ = std::fs::remove_dir_all(out);
+    }
+    written
+}
+
+async fn write_backup(settings: &Settings, out: &Path, json: bool) -> anyhow::Result<()> {
+    if !settings.is_embedded() {
+        pg_dump_on_path().await?;
+    }
     let app = open_app(settings, false).await?;
     let backend = match app.db().backend() {
         motcua_storage::Backend::Sqlite => Backend::Sqlite,
@@ -322,6 +334,20 @@ async fn pg_dump(url: &str, dest: &Path) -> anyhow::Result<()> {
     match status {
         Ok(status) if status.success() => Ok(()),
         Ok(status) => bail!("pg_dump failed ({status}); its message is above"),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
+            "pg_dump is not on PATH: install the PostgreSQL client tools of the server's version, or back up the \
+             database with `pg_dump -Fc` yourself as docs/backup.md describes"
+        ),
+        Err(e) => Err(e).context("cannot run pg_dump"),
+    }
+}
+
+/// Refuses before anything is written when `pg_dump` cannot be run.
+async fn pg_dump_on_path() -> anyhow::Result<()> {
+    let mut command = std::process::Command::new("pg_dump");
+    command.arg("--version").stdout(std::process::Stdio::null());
+    match tokio::task::spawn_blocking(move || command.status()).await? {
+        Ok(_) => Ok(()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => bail!(
             "pg_dump is not on PATH: install the PostgreSQL client tools of the server's version, or back up the \
              database with `pg_dump -Fc` yourself as docs/backup.md describes"
