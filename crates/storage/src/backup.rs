@@ -107,6 +107,46 @@ mod tests {
         t.finish().await;
     }
 
+    /// Writers keep committing pairs of rows that sum to zero while the snapshot is taken: the copy holds whole
+    /// transactions only, and is a sound database.
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_snapshot_taken_during_writes_holds_whole_transactions() {
+        let t = motcua_testkit::TestDb::sqlite().await;
+        let db = Db::connect(&t.url(), &DbOptions::default()).await.unwrap();
+        let Pool::Sqlite { write, .. } = &db.pool else { unreachable!("a SQLite URL") };
+        sqlx::raw_sql("create table pairs (n integer not null)").execute(write).await.unwrap();
+        let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+        let writer = {
+            let (write, stop) = (write.clone(), stop.clone());
+            tokio::spawn(async move {
+                let mut n = 0i64;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) || n < 200 {
+                    n += 1;
+                    let mut tx = write.begin().await.unwrap();
+                    sqlx::query("insert into pairs (n) values (?)").bind(n).execute(&mut *tx).await.unwrap();
+                    sqlx::query("insert into pairs (n) values (?)").bind(-n).execute(&mut *tx).await.unwrap();
+                    tx.commit().await.unwrap();
+                }
+            })
+        };
+        let dir = tempfile_dir();
+        let dest = dir.join("copy.db");
+        sqlite_snapshot(&db, &dest).await.unwrap();
+        stop.store(true, std::sync::atomic::Ordering::Relaxed);
+        writer.await.unwrap();
+        let copy = Db::connect(&format!("sqlite://{}", dest.display()), &DbOptions::default()).await.unwrap();
+        let Pool::Sqlite { read, .. } = &copy.pool else { unreachable!("a SQLite URL") };
+        let (count, sum): (i64, i64) =
+            sqlx::query_as("select count(*), coalesce(sum(n), 0) from pairs").fetch_one(read).await.unwrap();
+        assert_eq!((count % 2, sum), (0, 0), "whole transactions only ({count} rows)");
+        let (check,): (String,) = sqlx::query_as("pragma integrity_check").fetch_one(read).await.unwrap();
+        assert_eq!(check, "ok");
+        copy.close().await;
+        db.close().await;
+        std::fs::remove_dir_all(&dir).unwrap();
+        t.finish().await;
+    }
+
     fn tempfile_dir() -> std::path::PathBuf {
         let dir = std::env::temp_dir().join(format!("motcua-backup-{}", uuid::Uuid::now_v7().simple()));
         std::fs::create_dir_all(&dir).unwrap();
