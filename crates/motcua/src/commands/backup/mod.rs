@@ -52,7 +52,7 @@ async fn write_backup(settings: &Settings, out: &Path, json: bool) -> anyhow::Re
     };
     let created_at = app.now();
     // Recorded before the snapshot, so the backup holds its own event.
-    record_backup(&app, out, backend).await?;
+    record_backup(&app, out, backend, created_at).await?;
     let mut entries = Vec::new();
 
     private_dir(&out.join(Kind::Database.dir()))?;
@@ -304,9 +304,13 @@ fn regular_files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
 }
 
 /// Writes the `backup.created` event.
-async fn record_backup(app: &App, out: &Path, backend: Backend) -> anyhow::Result<()> {
+async fn record_backup(
+    app: &App,
+    out: &Path,
+    backend: Backend,
+    now: chrono::DateTime<chrono::Utc>,
+) -> anyhow::Result<()> {
     let tree = app.tree();
-    let now = app.now();
     let place = std::fs::canonicalize(out).unwrap_or_else(|_| out.to_path_buf()).display().to_string();
     let change = Change {
         subject_type: "backup",
