@@ -114,6 +114,32 @@ enum Command {
     Bench(BenchCommand),
     /// Print the effective settings (passwords redacted).
     Config,
+    /// Back up the database (a consistent SQLite snapshot, or pg_dump on PostgreSQL), the document store and the
+    /// key files into a new directory, with a MANIFEST of every file's size and SHA-256 (docs/backup.md).
+    Backup {
+        /// The new (or empty) directory to write.
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Restore a backup into the data directory (--data-dir): every file is checked against the MANIFEST first and
+    /// a backup that fails its checksums is refused; a non-empty target is refused without --force.
+    Restore {
+        /// The backup directory.
+        #[arg(long, value_name = "DIR")]
+        from: PathBuf,
+        /// Only check the backup against its MANIFEST; write nothing.
+        #[arg(long)]
+        check: bool,
+        /// Overwrite an existing database, documents and keys.
+        #[arg(long)]
+        force: bool,
+        /// Print the summary as JSON.
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -364,6 +390,10 @@ fn main() -> ExitCode {
                     ..motcua_bench::load::Options::default()
                 };
                 commands::generate::load(options, &scenario, &backend).await
+            }
+            Command::Backup { out, json } => commands::backup::backup(&settings, &out, json).await,
+            Command::Restore { from, check, force, json } => {
+                commands::backup::restore(&settings, &from, check, force, json).await
             }
             Command::Config => {
                 print!("{}", settings.to_redacted_toml()?);

@@ -123,7 +123,7 @@ pub(crate) fn cores() -> u32 {
 /// A handle to the database, cheap to clone and shared by the whole process.
 #[derive(Clone)]
 pub struct Db {
-    pool: Pool,
+    pub(crate) pool: Pool,
     writer: Arc<WriteQueue>,
 }
 

@@ -5,6 +5,7 @@
 //! ([`write`]), so concurrent requests share one durable commit while each stays
 //! isolated in its own savepoint. Only this crate contains SQL.
 
+pub mod backup;
 pub mod bulk;
 pub mod calendar;
 pub mod catalogue;

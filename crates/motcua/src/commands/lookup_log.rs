@@ -14,6 +14,7 @@ use super::secrets::write_secret;
 use super::{for_operator, open_app};
 use crate::settings::Settings;
 
+/// The lookup log's key file: `lookup_log.key_file`, or `<data_dir>/lookup-log-signing.key`.
 pub(crate) fn key_file(settings: &Settings) -> PathBuf {
     let configured = settings.lookup_log.key_file.trim();
     if configured.is_empty() { settings.data_dir.join("lookup-log-signing.key") } else { configured.into() }

@@ -17,6 +17,7 @@ use tokio::sync::watch;
 
 use crate::settings::{Settings, redact};
 
+pub mod backup;
 pub mod catalogue;
 pub mod documents;
 pub mod generate;
