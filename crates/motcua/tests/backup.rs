@@ -231,7 +231,9 @@ fn a_damaged_backup_is_refused_naming_the_file() {
     let out = run(&data, &["backup", "--out", backup.to_str().unwrap(), "--json"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((summary["documents"].as_u64(), summary["keys"].as_u64()), (Some(1), Some(1)), "{summary}");
+    // The unit key and the secrets key that every start generates beside the database (`secrets.key_file`).
+    assert!(data.join("secrets.key").exists());
+    assert_eq!((summary["documents"].as_u64(), summary["keys"].as_u64()), (Some(1), Some(2)), "{summary}");
     let document = format!("files/sha256/{}/{}/{sha}", &sha[..2], &sha[2..4]);
 
     let refused = |damaged: &Path, name: &str| {

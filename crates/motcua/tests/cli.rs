@@ -54,6 +54,13 @@ fn migrate_and_import_on_a_fresh_data_dir() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).contains("foundation"));
     assert!(data.join("motcua.db").exists());
+    // Only the owner reaches the data directory and the database (TOTP seeds, personal data).
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&data), 0o700);
+        assert_eq!(mode(&data.join("motcua.db")), 0o600);
+    }
 
     let csv = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/reference/don-vi-hanh-chinh-2025.csv");
     let out = motcua().arg("--data-dir").arg(&data).args(["import", "units", csv]).output().unwrap();

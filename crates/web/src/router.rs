@@ -27,6 +27,7 @@ use crate::state::AppState;
 /// Builds the router over the shared state.
 pub fn router(state: AppState) -> Router {
     let (api, openapi) = crate::api::routes().split_for_parts();
+    let openapi = crate::api::with_common_problems(openapi);
     let timeout = state.config.request_timeout;
     let body_limit = state.config.body_limit;
     // Secure cookies mean the site is served over HTTPS: browsers are told to never try plain HTTP again (a year).

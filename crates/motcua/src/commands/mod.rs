@@ -40,11 +40,26 @@ pub fn init_logging(settings: &Settings) {
     }
 }
 
+/// Sets `path`'s permission bits (Unix; elsewhere nothing to do).
+fn restrict(path: &std::path::Path, mode: u32) -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
+            .with_context(|| format!("cannot restrict the permissions of {}", path.display()))?;
+    }
+    #[cfg(not(unix))]
+    let _ = (path, mode);
+    Ok(())
+}
+
 async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
     let url = settings.database_url();
     if settings.is_embedded() {
         std::fs::create_dir_all(&settings.data_dir)
             .with_context(|| format!("data_dir: cannot create {}", settings.data_dir.display()))?;
+        // The data directory holds the database, documents and keys: its owner alone may enter it.
+        restrict(&settings.data_dir, 0o700)?;
     }
     let options = DbOptions {
         max_connections: settings.database.max_connections,
@@ -55,6 +70,10 @@ async fn open_db(settings: &Settings) -> anyhow::Result<Db> {
     };
     let db =
         Db::connect(&url, &options).await.with_context(|| format!("database.url: cannot open {}", redact(&url)))?;
+    if let Some(file) = url.strip_prefix("sqlite://") {
+        // SQLite gives its -wal and -shm files the database file's mode.
+        restrict(std::path::Path::new(file.split('?').next().unwrap_or(file)), 0o600)?;
+    }
     tracing::info!(backend = db.backend().name(), url = %redact(&url), "database opened");
     Ok(db)
 }

@@ -47,6 +47,47 @@ use crate::state::AppState;
 )]
 struct ApiDoc;
 
+/// Problems any operation can answer whatever it does, because a layer in front of every handler gives them: a
+/// body that is not the operation's JSON, a missing or refused login, a path or query with control characters, a
+/// body over the limit, a request over the timeout, a database or store that is down or full. Added to every
+/// operation that does not describe them itself, so the document is true to the server (checked by the schemathesis
+/// run of `scripts/api-fuzz`).
+const COMMON_PROBLEMS: [(&str, &str); 8] = [
+    ("400", "Malformed body or parameters (`malformed_body`)"),
+    ("401", "Login required (`unauthenticated`)"),
+    ("403", "Not permitted, or a cross-site request (`forbidden`, `csrf_rejected`)"),
+    ("404", "No such resource (`not_found`)"),
+    ("408", "The request took longer than the server's timeout (`timeout`)"),
+    ("413", "Body over the size limit (`body_too_large`)"),
+    ("422", "Invalid input, including control characters in the path, query or body (`invalid_input`)"),
+    ("503", "The database or the document store is unavailable or full (`unavailable`, `storage_full`)"),
+];
+
+/// `doc` with [`COMMON_PROBLEMS`] on every operation.
+pub fn with_common_problems(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    let problem = |description: &str| {
+        RefOr::T(
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/problem+json",
+                    ContentBuilder::new().schema(Some(Ref::from_schema_name("Problem"))).build(),
+                )
+                .build(),
+        )
+    };
+    for item in doc.paths.paths.values_mut() {
+        let operations = [&mut item.get, &mut item.put, &mut item.post, &mut item.delete, &mut item.patch];
+        for operation in operations.into_iter().flatten() {
+            for (status, description) in COMMON_PROBLEMS {
+                operation.responses.responses.entry(status.to_owned()).or_insert_with(|| problem(description));
+            }
+        }
+    }
+    doc
+}
+
 /// The API routes and their OpenAPI document.
 pub fn routes() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
