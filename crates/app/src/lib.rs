@@ -48,6 +48,8 @@ pub struct AppConfig {
     pub job_lease: chrono::Duration,
     /// Citizen login through an OpenID Connect provider (VNeID); none: citizens cannot log in.
     pub identity: Option<identity::IdentityConfig>,
+    /// How many dossiers one person may file online per day (UTC+7).
+    pub online_filings_per_citizen_day: motcua_domain::dossier::DailyFilingLimit,
 }
 
 impl Default for AppConfig {
@@ -58,6 +60,7 @@ impl Default for AppConfig {
             login_window: chrono::Duration::minutes(15),
             job_lease: chrono::Duration::minutes(5),
             identity: None,
+            online_filings_per_citizen_day: motcua_domain::dossier::DailyFilingLimit::DEFAULT,
         }
     }
 }

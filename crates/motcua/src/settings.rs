@@ -37,6 +37,17 @@ pub struct Settings {
     pub smtp: SmtpSettings,
     /// How long personal data outside dossiers is kept (docs/identity.md, "Retention").
     pub retention: RetentionSettings,
+    /// Limits on what one person or client may use up.
+    pub limits: LimitsSettings,
+}
+
+/// `[limits]`: what one person may use up of what everyone shares.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSettings {
+    /// Dossiers one person may file online per day (UTC+7), counted in the database, at least 1.
+    /// `MOTCUA_LIMITS__ONLINE_FILINGS_PER_CITIZEN_DAY`, default 20.
+    pub online_filings_per_citizen_day: u32,
 }
 
 /// `[retention]`: the retention purge (Personal Data Protection Law 2025). Dossiers, events, the lookup log and the
@@ -481,6 +492,9 @@ expired_sessions_days = 7
 expired_share_links_days = 30
 citizen_profiles_days = 730
 interval_hours = 24
+
+[limits]
+online_filings_per_citizen_day = 20
 "#;
 
 /// Flags that override the other layers.
@@ -586,6 +600,9 @@ impl Settings {
         }
         if r.citizen_profiles_days < 30 {
             bail!("retention: citizen_profiles_days must be at least 30 (days without a login)");
+        }
+        if self.limits.online_filings_per_citizen_day < 1 {
+            bail!("limits.online_filings_per_citizen_day: must be at least 1");
         }
         if self.server.request_timeout_secs == 0 || self.server.body_limit_bytes < 1024 {
             bail!("server: request_timeout_secs must be at least 1 and body_limit_bytes at least 1024");
@@ -706,6 +723,14 @@ mod tests {
         assert_eq!(s.retention.policy().every, None);
         s.retention.drafts_days = 0;
         assert!(format!("{:#}", s.validate().unwrap_err()).contains("retention"));
+    }
+
+    #[test]
+    fn the_online_filing_limit_is_at_least_one() {
+        let mut s = Settings::load(None, &Overrides::default()).unwrap();
+        assert_eq!(s.limits.online_filings_per_citizen_day, 20);
+        s.limits.online_filings_per_citizen_day = 0;
+        assert!(format!("{:#}", s.validate().unwrap_err()).contains("limits.online_filings_per_citizen_day"));
     }
 
     #[test]

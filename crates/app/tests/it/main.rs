@@ -5,6 +5,7 @@ mod catalogue;
 mod documents;
 mod dossier_forms;
 mod dossiers;
+mod filing_limits;
 mod population;
 mod representation;
 mod retention;
@@ -157,5 +158,13 @@ mod representation_cases {
         a_non_parent_is_refused_and_the_refusal_recorded,
         a_representative_without_a_recorded_relationship_is_refused,
         the_subject_reads_a_dossier_filed_for_them_and_cannot_act_on_it,
+    );
+}
+
+mod filing_limit_cases {
+    use super::filing_limits;
+    motcua_testkit::dual_test!(filing_limits:
+        a_person_files_online_up_to_the_daily_limit,
+        an_online_flood_stops_at_its_share_and_the_counter_still_receives,
     );
 }

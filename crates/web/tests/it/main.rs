@@ -71,6 +71,7 @@ mod dossier_forms_cases {
 }
 
 mod citizen;
+mod filing_limits;
 mod organisation;
 mod representation;
 
@@ -129,4 +130,9 @@ mod representation_cases {
         a_parent_has_the_form_prefilled_with_their_childs_data_and_files_it,
         the_child_opens_the_dossier_filed_for_them_read_only,
     );
+}
+
+mod filing_limit_cases {
+    use super::filing_limits;
+    motcua_testkit::dual_test!(filing_limits: past_the_daily_limit_the_api_says_429_and_the_page_explains);
 }
