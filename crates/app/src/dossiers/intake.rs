@@ -10,10 +10,11 @@
 //! - the filer's daily count: exactly on SQLite (one writer) and for filings at one agency on PostgreSQL (the count
 //!   is a new statement after the row lock, so under READ COMMITTED it sees every filing committed before). Filings
 //!   of one person at *different* agencies in the same instant run in different writer lanes (or instances) and do
-//!   not see each other's uncommitted rows, so a burst timed across agencies can pass the limit by at most one batch
-//!   per concurrent lane. A per-person lock would close that gap but would be shared across lanes, and a batch holds
-//!   its locks until it commits: two lanes could deadlock over two filers. The hard guarantee that matters — the
-//!   counter's numbers — does not depend on the per-person count.
+//!   not see each other's uncommitted rows: a burst spread over agencies and timed to commit together can pass the
+//!   limit, at worst each concurrently committing lane admitting up to the limit; once those commits land, every
+//!   later filing is counted against them. A per-person lock would close that gap but would be shared across lanes,
+//!   and a batch holds its locks until it commits: two lanes could deadlock over two filers. The hard guarantee that
+//!   matters — the counter's numbers — does not depend on the per-person count.
 
 use chrono::{Days, NaiveDate};
 use motcua_domain::calendar::working_time::day_start;
