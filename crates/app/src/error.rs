@@ -81,11 +81,16 @@ pub enum ErrorCode {
     RepresentationNotRecorded,
     /// The relationship claimed for filing on another person's behalf could not be verified.
     RepresentationNotVerified,
+    /// The filer has filed the most dossiers online one person may file in a day.
+    FilerDailyLimitReached,
+    /// The unit's share of the day's dossier codes for online filings is used up; the rest is kept for the counter
+    /// and the post.
+    UnitOnlineShareUsed,
 }
 
 impl ErrorCode {
     /// Every code, for the registry test and the documentation.
-    pub const ALL: [ErrorCode; 36] = [
+    pub const ALL: [ErrorCode; 38] = [
         Self::InvalidInput,
         Self::MalformedBody,
         Self::BodyTooLarge,
@@ -122,6 +127,8 @@ impl ErrorCode {
         Self::LookupLogUnavailable,
         Self::RepresentationNotRecorded,
         Self::RepresentationNotVerified,
+        Self::FilerDailyLimitReached,
+        Self::UnitOnlineShareUsed,
     ];
 
     /// The snake_case code sent to clients.
@@ -163,6 +170,8 @@ impl ErrorCode {
             Self::NotBuilt => "not_built",
             Self::RepresentationNotRecorded => "representation_not_recorded",
             Self::RepresentationNotVerified => "representation_not_verified",
+            Self::FilerDailyLimitReached => "filer_daily_limit_reached",
+            Self::UnitOnlineShareUsed => "unit_online_share_used",
         }
     }
 
@@ -197,6 +206,9 @@ impl ErrorCode {
             Self::FormNotAvailable => 409,
             Self::NotBuilt => 501,
             Self::RepresentationNotRecorded | Self::RepresentationNotVerified => 422,
+            Self::FilerDailyLimitReached => 429,
+            // Not the caller's rate: the unit cannot take more online filings today, whoever asks.
+            Self::UnitOnlineShareUsed => 503,
         }
     }
 
@@ -258,6 +270,12 @@ impl ErrorCode {
             }
             Self::RepresentationNotVerified => {
                 "Không xác minh được quan hệ giữa người nộp và người được nộp hồ sơ thay nên không nộp được hồ sơ."
+            }
+            Self::FilerDailyLimitReached => {
+                "Bạn đã nộp đủ số hồ sơ trực tuyến được phép trong ngày. Vui lòng nộp tiếp vào ngày hôm sau hoặc nộp trực tiếp tại Bộ phận Một cửa."
+            }
+            Self::UnitOnlineShareUsed => {
+                "Đơn vị đã nhận quá số hồ sơ trực tuyến trong ngày. Vui lòng nộp lại vào ngày hôm sau hoặc nộp trực tiếp tại Bộ phận Một cửa."
             }
         }
     }

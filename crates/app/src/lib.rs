@@ -57,6 +57,8 @@ pub struct AppConfig {
     /// The key that seals secrets at rest (TOTP seeds). The default is a random key shared by the process — right
     /// for tests only: the binary always sets the configured one, or sealed secrets would not open after a restart.
     pub secrets: Arc<secrets::SecretBox>,
+    /// How many dossiers one person may file online per day (UTC+7).
+    pub online_filings_per_citizen_day: motcua_domain::dossier::DailyFilingLimit,
 }
 
 impl Default for AppConfig {
@@ -69,6 +71,7 @@ impl Default for AppConfig {
             job_lease: chrono::Duration::minutes(5),
             identity: None,
             secrets: process_secrets(),
+            online_filings_per_citizen_day: motcua_domain::dossier::DailyFilingLimit::DEFAULT,
         }
     }
 }

@@ -39,6 +39,8 @@ pub struct Settings {
     pub retention: RetentionSettings,
     /// The key that seals secrets at rest.
     pub secrets: SecretsSettings,
+    /// Limits on what one person or client may use up.
+    pub limits: LimitsSettings,
 }
 
 /// `[secrets]`: the key that seals secrets at rest — officers' TOTP seeds, the lookup log's signing key file, the
@@ -60,6 +62,15 @@ impl std::fmt::Debug for SecretsSettings {
             .field("key_file", &self.key_file)
             .finish()
     }
+}
+
+/// `[limits]`: what one person may use up of what everyone shares.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct LimitsSettings {
+    /// Dossiers one person may file online per day (UTC+7), counted in the database, at least 1.
+    /// `MOTCUA_LIMITS__ONLINE_FILINGS_PER_CITIZEN_DAY`, default 20.
+    pub online_filings_per_citizen_day: u32,
 }
 
 /// `[retention]`: the retention purge (Personal Data Protection Law 2025). Dossiers, events, the lookup log and the
@@ -550,6 +561,9 @@ interval_hours = 24
 [secrets]
 key = ""
 key_file = ""
+
+[limits]
+online_filings_per_citizen_day = 20
 "#;
 
 /// Flags that override the other layers.
@@ -674,6 +688,9 @@ impl Settings {
         }
         if r.citizen_profiles_days < 30 {
             bail!("retention: citizen_profiles_days must be at least 30 (days without a login)");
+        }
+        if self.limits.online_filings_per_citizen_day < 1 {
+            bail!("limits.online_filings_per_citizen_day: must be at least 1");
         }
         if self.server.request_timeout_secs == 0 || self.server.body_limit_bytes < 1024 {
             bail!("server: request_timeout_secs must be at least 1 and body_limit_bytes at least 1024");
@@ -824,6 +841,14 @@ mod tests {
             .try_deserialize()
             .unwrap();
         assert_eq!(parsed.lookup_log.trusted_keys, ["k1:aa", "k2:bb"]);
+    }
+
+    #[test]
+    fn the_online_filing_limit_is_at_least_one() {
+        let mut s = Settings::load(None, &Overrides::default()).unwrap();
+        assert_eq!(s.limits.online_filings_per_citizen_day, 20);
+        s.limits.online_filings_per_citizen_day = 0;
+        assert!(format!("{:#}", s.validate().unwrap_err()).contains("limits.online_filings_per_citizen_day"));
     }
 
     #[test]

@@ -190,6 +190,30 @@ pub async fn next_sequence(tx: &mut Tx, agency_code: &str, day: NaiveDate) -> Re
     Ok(value)
 }
 
+/// How many dossiers `filer` filed online in `[from, to)`. Online, the applicant's ID number is always the logged-in
+/// filer's (also for an organisation or for another person), so the applicant index `dossiers_applicant` serves it.
+/// Counted in the caller's transaction, after [`next_sequence`] locked the agency's row: see
+/// `motcua_app::dossiers::intake` for what that makes atomic.
+pub async fn online_filings_by(
+    tx: &mut Tx,
+    filer: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<u64, StorageError> {
+    let (count,): (i64,) = tx
+        .fetch_one(
+            Query::select()
+                .expr(Expr::col(Dossiers::Id).count())
+                .from(Dossiers::Table)
+                .and_where(Expr::cust("(applicant ->> 'id_number')").eq(filer))
+                .and_where(Expr::col(Dossiers::CreatedAt).gte(from))
+                .and_where(Expr::col(Dossiers::CreatedAt).lt(to))
+                .and_where(Expr::col(Dossiers::Channel).eq("online")),
+        )
+        .await?;
+    Ok(u64::try_from(count).unwrap_or(0))
+}
+
 /// Stores a new dossier.
 pub async fn insert(tx: &mut Tx, dossier: &DossierRecord) -> Result<(), StorageError> {
     let mut insert = Query::insert();

@@ -10,6 +10,7 @@
 
 pub mod drafts;
 pub mod forms;
+mod intake;
 pub mod online;
 pub mod representation;
 mod work;
@@ -22,7 +23,7 @@ use motcua_domain::calendar::working_time::{ReceptionChannel, instant, local};
 use motcua_domain::catalogue::{Level, Procedure};
 use motcua_domain::deadline::{Deadline, ReappointmentRule};
 use motcua_domain::dossier::workflow::{self, HandOverKind};
-use motcua_domain::dossier::{Action, Actor, DossierCode, Facts, SequenceWidth, Status, decide};
+use motcua_domain::dossier::{Action, Actor, Facts, SequenceWidth, Status, decide};
 use motcua_domain::identity::IdNumber;
 use motcua_domain::representation::TaxCode;
 use motcua_domain::unit::{AgencyCode, UnitId, UnitKind, UnitTree};
@@ -568,13 +569,16 @@ impl App {
         let channels = self.notice_channels();
         let procedure_name = p.name.clone();
         let lane = agency.as_str().to_owned();
+        // Online, the applicant is the logged-in filer (checked above), who is held to the daily limit.
+        let filer = (channel == ReceptionChannel::Online).then(|| intake::OnlineFiler {
+            id_number: input.applicant.id_number.clone(),
+            limit: self.config.online_filings_per_citizen_day,
+        });
         let saved = self
             .db()
             .write_keyed(&lane, move |tx| {
                 Box::pin(async move {
-                    let sequence = store::next_sequence(tx, agency.as_str(), day).await?;
-                    let code = DossierCode::issue(&agency, day, u32::try_from(sequence).unwrap_or(u32::MAX), width)
-                        .map_err(|e| AppError::detailed(ErrorCode::InvalidInput, e.to_string()))?;
+                    let code = intake::take_code(tx, &agency, day, width, filer.as_ref()).await?;
                     record.code = Some(code.to_string());
                     store::insert(tx, &record).await?;
                     if let Some(mut r) = representation {

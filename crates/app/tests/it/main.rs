@@ -5,6 +5,7 @@ mod catalogue;
 mod documents;
 mod dossier_forms;
 mod dossiers;
+mod filing_limits;
 mod population;
 mod representation;
 mod retention;
@@ -179,5 +180,13 @@ mod security_cases {
         an_oversized_username_is_neither_stored_nor_kept,
         a_unit_administrator_gives_only_roles_it_holds,
         an_administrator_cannot_disable_their_own_account,
+    );
+}
+
+mod filing_limit_cases {
+    use super::filing_limits;
+    motcua_testkit::dual_test!(filing_limits:
+        a_person_files_online_up_to_the_daily_limit,
+        an_online_flood_stops_at_its_share_and_the_counter_still_receives,
     );
 }

@@ -91,6 +91,10 @@ pub(crate) async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Resu
         login_window: chrono::Duration::minutes(settings.session.login_window_minutes),
         identity: settings.identity.config(),
         secrets: secrets.clone(),
+        online_filings_per_citizen_day: motcua_domain::dossier::DailyFilingLimit::new(
+            settings.limits.online_filings_per_citizen_day,
+        )
+        .context("limits.online_filings_per_citizen_day")?,
         ..AppConfig::default()
     };
     let app = App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))?;

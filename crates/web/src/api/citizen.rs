@@ -180,6 +180,8 @@ impl From<RepresentationView> for RepresentationDto {
         (status = 403, description = "`assurance_too_low`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 409, description = "`idempotency_key_reused`", body = crate::error::Problem, content_type = "application/problem+json"),
         (status = 422, description = "`errors` lists each bad field: `form.<key>`, `components.<key>`, `unit`, `on_behalf_of.subject_id_number`; or `representation_not_recorded` / `representation_not_verified` when filing for someone else", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 429, description = "`filer_daily_limit_reached`: the person filed their daily number of dossiers online (`limits.online_filings_per_citizen_day`)", body = crate::error::Problem, content_type = "application/problem+json"),
+        (status = 503, description = "`unit_online_share_used`: the unit's share of today's dossier codes for online filings is used up (the rest is kept for the counter and the post)", body = crate::error::Problem, content_type = "application/problem+json"),
     ))]
 pub async fn file(
     State(state): State<AppState>,

@@ -31,6 +31,11 @@ pub async fn setup(db: Db) -> Router {
 /// The demo app whose citizens log in through a reference identity provider on a loopback port that knows `users`
 /// (redirecting to [`REDIRECT`]), on a manual clock at 2026-11-27 09:00 local time.
 pub async fn with_identity(db: Db, users: Vec<IdpUser>) -> App {
+    with_identity_config(db, users, AppConfig::default()).await
+}
+
+/// [`with_identity`] with `config` (its identity set to the provider's).
+pub async fn with_identity_config(db: Db, users: Vec<IdpUser>, app_config: AppConfig) -> App {
     let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2026, 11, 27, 2, 0, 0).unwrap()));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let issuer = format!("http://{}", listener.local_addr().unwrap());
@@ -46,7 +51,7 @@ pub async fn with_identity(db: Db, users: Vec<IdpUser>) -> App {
         redirect_url: REDIRECT.into(),
         session_ttl: chrono::Duration::hours(2),
     };
-    let app = App::new(db, clock, AppConfig { identity: Some(identity), ..AppConfig::default() }).await.unwrap();
+    let app = App::new(db, clock, AppConfig { identity: Some(identity), ..app_config }).await.unwrap();
     app.load_demo().await.unwrap();
     app
 }

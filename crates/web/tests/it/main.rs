@@ -74,6 +74,7 @@ mod dossier_forms_cases {
 }
 
 mod citizen;
+mod filing_limits;
 mod organisation;
 mod representation;
 
@@ -142,4 +143,9 @@ mod security_cases {
         the_client_behind_a_trusted_proxy_is_counted_not_the_proxy,
         hsts_is_sent_when_cookies_are_secure,
     );
+}
+
+mod filing_limit_cases {
+    use super::filing_limits;
+    motcua_testkit::dual_test!(filing_limits: past_the_daily_limit_the_api_says_429_and_the_page_explains);
 }
