@@ -694,7 +694,7 @@ impl App {
                         subject_id: id.to_string(),
                         action: if disabled { "officer.disabled" } else { "officer.enabled" },
                         unit: Some(unit),
-                        payload: serde_json::json!({ "version": version + 1 }),
+                        payload: serde_json::json!({ "version": version.saturating_add(1) }),
                     };
                     record::event(tx, &tree, now, &ctx, change).await?;
                     Ok::<_, AppError>(())

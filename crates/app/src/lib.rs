@@ -57,6 +57,8 @@ pub struct AppConfig {
     /// The key that seals secrets at rest (TOTP seeds). The default is a random key shared by the process — right
     /// for tests only: the binary always sets the configured one, or sealed secrets would not open after a restart.
     pub secrets: Arc<secrets::SecretBox>,
+    /// How many dossiers may be filed online from one client address per hour (every citizen behind it together).
+    pub online_filings_per_client_hour: u32,
     /// How many dossiers one person may file online per day (UTC+7).
     pub online_filings_per_citizen_day: motcua_domain::dossier::DailyFilingLimit,
 }
@@ -72,6 +74,7 @@ impl Default for AppConfig {
             identity: None,
             secrets: process_secrets(),
             online_filings_per_citizen_day: motcua_domain::dossier::DailyFilingLimit::DEFAULT,
+            online_filings_per_client_hour: 120,
         }
     }
 }
@@ -92,6 +95,7 @@ pub struct App {
     throttle: throttle::Throttle,
     lookup_throttle: throttle::Throttle,
     hashing: password::Hashing,
+    filing_throttle: throttle::Throttle,
     calendar: Arc<RwLock<Arc<calendar::CalendarState>>>,
     procedures: catalogue::VersionCache,
     identity: Option<identity::oidc::RelyingParty>,
@@ -115,6 +119,7 @@ impl App {
             throttle: throttle::Throttle::new(login_window, throttle::DEFAULT_CAPACITY),
             lookup_throttle: throttle::Throttle::new(dossiers::LOOKUP_WINDOW, throttle::DEFAULT_CAPACITY),
             hashing: password::Hashing::default(),
+            filing_throttle: throttle::Throttle::new(chrono::Duration::hours(1), throttle::DEFAULT_CAPACITY),
             calendar: Arc::new(RwLock::new(Arc::new(calendar::CalendarState::generated_only()?))),
             procedures: catalogue::VersionCache::default(),
             identity,

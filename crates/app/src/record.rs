@@ -15,17 +15,25 @@ pub struct Ctx {
     pub principal: Principal,
     /// The HTTP request id, for correlating events with logs.
     pub request_id: Option<String>,
+    /// The client's address (behind a trusted proxy, the one it names), for the per-client limits.
+    pub client: Option<String>,
 }
 
 impl Ctx {
     /// motcua itself acting (imports, demo, jobs).
     pub fn system() -> Self {
-        Self { principal: Principal::System, request_id: None }
+        Self { principal: Principal::System, request_id: None, client: None }
     }
 
     /// Someone acting within a request.
     pub fn new(principal: Principal, request_id: Option<String>) -> Self {
-        Self { principal, request_id }
+        Self { principal, request_id, client: None }
+    }
+
+    /// The same, from the client at `address`.
+    pub fn from_client(mut self, address: Option<String>) -> Self {
+        self.client = address;
+        self
     }
 }
 

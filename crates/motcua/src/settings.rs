@@ -71,6 +71,10 @@ pub struct LimitsSettings {
     /// Dossiers one person may file online per day (UTC+7), counted in the database, at least 1.
     /// `MOTCUA_LIMITS__ONLINE_FILINGS_PER_CITIZEN_DAY`, default 20.
     pub online_filings_per_citizen_day: u32,
+    /// Dossiers filed online from one client address per hour, all citizens behind it together (mind carrier-grade
+    /// NAT: a mobile network puts many people behind one address). `MOTCUA_LIMITS__ONLINE_FILINGS_PER_CLIENT_HOUR`,
+    /// default 120.
+    pub online_filings_per_client_hour: u32,
 }
 
 /// `[retention]`: the retention purge (Personal Data Protection Law 2025). Dossiers, events, the lookup log and the
@@ -564,6 +568,7 @@ key_file = ""
 
 [limits]
 online_filings_per_citizen_day = 20
+online_filings_per_client_hour = 120
 "#;
 
 /// Flags that override the other layers.
@@ -688,6 +693,9 @@ impl Settings {
         }
         if r.citizen_profiles_days < 30 {
             bail!("retention: citizen_profiles_days must be at least 30 (days without a login)");
+        }
+        if self.limits.online_filings_per_client_hour < 1 {
+            bail!("limits.online_filings_per_client_hour: must be at least 1");
         }
         if self.limits.online_filings_per_citizen_day < 1 {
             bail!("limits.online_filings_per_citizen_day: must be at least 1");

@@ -108,6 +108,8 @@ pub async fn answer_task(
     at: DateTime<Utc>,
     expected_version: i64,
 ) -> Result<(), StorageError> {
+    // No stored version is the largest number: a client's i64::MAX is stale, not an overflow.
+    let next = expected_version.checked_add(1).ok_or(StorageError::StaleVersion)?;
     let changed = tx
         .execute(
             Query::update()
@@ -116,7 +118,7 @@ pub async fn answer_task(
                     (DossierTasks::Answer, answer.into()),
                     (DossierTasks::AnsweredAt, at.into()),
                     (DossierTasks::AnsweredBy, by.into()),
-                    (DossierTasks::Version, (expected_version + 1).into()),
+                    (DossierTasks::Version, next.into()),
                 ])
                 .and_where(Expr::col(DossierTasks::Id).eq(id))
                 .and_where(Expr::col(DossierTasks::Version).eq(expected_version))

@@ -185,13 +185,15 @@ pub async fn set_disabled(
     expected_version: i64,
     now: DateTime<Utc>,
 ) -> Result<(), StorageError> {
+    // No stored version is the largest number: a client's i64::MAX is stale, not an overflow.
+    let next = expected_version.checked_add(1).ok_or(StorageError::StaleVersion)?;
     let changed = tx
         .execute(
             Query::update()
                 .table(Officers::Table)
                 .values([
                     (Officers::Disabled, disabled.into()),
-                    (Officers::Version, (expected_version + 1).into()),
+                    (Officers::Version, next.into()),
                     (Officers::UpdatedAt, now.into()),
                 ])
                 .and_where(Expr::col(Officers::Id).eq(id))

@@ -72,12 +72,14 @@ pub async fn put(
             tx.execute(&insert).await?
         }
         Some(version) => {
+            // No stored version is the largest number: a client's i64::MAX is stale, not an overflow.
+            let next = version.checked_add(1).ok_or(StorageError::StaleVersion)?;
             tx.execute(
                 Query::update()
                     .table(table)
                     .values([
                         (doc_col, document.clone().into()),
-                        (version_col.clone(), (version + 1).into()),
+                        (version_col.clone(), next.into()),
                         (updated_col, now.into()),
                     ])
                     .and_where(Expr::col(key_col).eq(key_value))
@@ -86,5 +88,5 @@ pub async fn put(
             .await?
         }
     };
-    if changed == 1 { Ok(expected_version.map_or(1, |v| v + 1)) } else { Err(StorageError::StaleVersion) }
+    if changed == 1 { Ok(expected_version.map_or(1, |v| v.saturating_add(1))) } else { Err(StorageError::StaleVersion) }
 }

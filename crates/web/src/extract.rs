@@ -124,6 +124,8 @@ pub struct Caller {
     pub citizen_token: Option<String>,
     /// The request id set by the middleware.
     pub request_id: Option<String>,
+    /// The client's address ([`ClientAddr`]).
+    pub client: Option<std::net::IpAddr>,
 }
 
 impl Caller {
@@ -138,7 +140,7 @@ impl Caller {
 
     /// The use-case context for this caller.
     pub fn ctx(&self) -> Ctx {
-        Ctx::new(self.principal(), self.request_id.clone())
+        Ctx::new(self.principal(), self.request_id.clone()).from_client(self.client.map(|ip| ip.to_string()))
     }
 }
 
@@ -194,7 +196,8 @@ impl FromRequestParts<AppState> for Caller {
             Some(t) if token_shaped(t) => state.app.authenticate_citizen(t).await?,
             _ => None,
         };
-        Ok(Self { officer, citizen, token, citizen_token, request_id })
+        let Ok(ClientAddr(client)) = ClientAddr::from_request_parts(parts, state).await;
+        Ok(Self { officer, citizen, token, citizen_token, request_id, client })
     }
 }
 

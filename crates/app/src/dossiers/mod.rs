@@ -706,7 +706,23 @@ impl App {
         input: NewDossier,
         idempotency_key: Option<String>,
     ) -> Result<DossierView, AppError> {
+        self.count_online_filing(ctx)?;
         self.new_dossier(ctx, input, ReceptionChannel::Online, idempotency_key).await
+    }
+
+    /// One address filing for many accounts (a script with a session each) is stopped before the per-person count
+    /// in the database: every online filing counts against its client address for an hour, refused or not
+    /// (`throttle`; in memory, per instance).
+    fn count_online_filing(&self, ctx: &Ctx) -> Result<(), AppError> {
+        let Some(client) = &ctx.client else { return Ok(()) };
+        let rule = Rule::refuse(format!("client:{client}"), self.config.online_filings_per_client_hour, false);
+        match self.filing_throttle.attempt(vec![rule], self.now()) {
+            Ok(_counted) => Ok(()),
+            Err(_) => Err(AppError::detailed(
+                ErrorCode::TooManyAttempts,
+                "Có quá nhiều hồ sơ nộp trực tuyến từ cùng một địa chỉ mạng trong một giờ; vui lòng thử lại sau.",
+            )),
+        }
     }
 
     /// [`Self::submit_online`] for someone else: the representation is written in the dossier's transaction.
@@ -717,6 +733,7 @@ impl App {
         idempotency_key: Option<String>,
         representation: Option<motcua_storage::representations::RepresentationRecord>,
     ) -> Result<DossierView, AppError> {
+        self.count_online_filing(ctx)?;
         self.new_dossier_noted(ctx, input, ReceptionChannel::Online, idempotency_key, None, representation).await
     }
 

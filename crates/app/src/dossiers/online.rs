@@ -61,6 +61,7 @@ impl App {
         if ctx.principal != session.principal() {
             return Err(AppError::code(ErrorCode::Forbidden));
         }
+
         let stored = self.procedure(&Principal::Anonymous, &filing.procedure, None).await?;
         self.require_eligible(session, &stored.procedure)?;
         let from_warehouse = filing.from_warehouse.clone();

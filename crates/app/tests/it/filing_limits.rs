@@ -83,6 +83,31 @@ pub async fn a_person_files_online_up_to_the_daily_limit(db: Db) {
     assert!(tomorrow.code.as_deref().unwrap().starts_with(&format!("{AGENCY}-251202-")));
 }
 
+pub async fn one_address_files_at_most_its_hourly_number_for_everyone_behind_it(db: Db) {
+    let clock = Arc::new(ManualClock::new(Utc.with_ymd_and_hms(2025, 12, 1, 2, 0, 0).unwrap()));
+    let app = App::new(db, clock.clone(), AppConfig { online_filings_per_client_hour: 3, ..AppConfig::default() })
+        .await
+        .unwrap();
+    app.load_demo().await.unwrap();
+    let from = |id: &str, address: &str| {
+        Ctx::new(Principal::Citizen { id_number: id.into() }, None).from_client(Some(address.into()))
+    };
+    // Three people behind one address (one script with three accounts): the fourth filing from there is refused.
+    for (i, id) in ["048203000021", "048203000022", "048203000023"].into_iter().enumerate() {
+        let d = app.submit_online(&from(id, "203.0.113.50"), input(&app, id).await, None).await;
+        assert!(d.is_ok(), "filing {i}: {:?}", d.err());
+    }
+    let id = "048203000024";
+    let refused = app.submit_online(&from(id, "203.0.113.50"), input(&app, id).await, None).await.unwrap_err();
+    assert_eq!(refused.error_code(), ErrorCode::TooManyAttempts);
+    assert!(refused.message_vi().contains("cùng một địa chỉ mạng"), "{}", refused.message_vi());
+    // Another address is not affected, and the hour passes.
+    assert!(app.submit_online(&from(id, "198.51.100.7"), input(&app, id).await, None).await.is_ok());
+    clock.advance(Duration::minutes(61));
+    let id = "048203000025";
+    assert!(app.submit_online(&from(id, "203.0.113.50"), input(&app, id).await, None).await.is_ok());
+}
+
 pub async fn an_online_flood_stops_at_its_share_and_the_counter_still_receives(db: Db) {
     let (app, clock) = demo_app(db, 10_000).await;
     let first = file(&app, "048203000001", None).await.unwrap();

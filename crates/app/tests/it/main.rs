@@ -187,6 +187,7 @@ mod filing_limit_cases {
     use super::filing_limits;
     motcua_testkit::dual_test!(filing_limits:
         a_person_files_online_up_to_the_daily_limit,
+        one_address_files_at_most_its_hourly_number_for_everyone_behind_it,
         an_online_flood_stops_at_its_share_and_the_counter_still_receives,
     );
 }

@@ -95,6 +95,7 @@ pub(crate) async fn open_app(settings: &Settings, migrate: bool) -> anyhow::Resu
             settings.limits.online_filings_per_citizen_day,
         )
         .context("limits.online_filings_per_citizen_day")?,
+        online_filings_per_client_hour: settings.limits.online_filings_per_client_hour,
         ..AppConfig::default()
     };
     let app = App::new(db, Arc::new(SystemClock), config).await.map_err(|e| anyhow::anyhow!("starting: {e}"))?;

@@ -170,6 +170,8 @@ pub async fn stale_version_is_rejected(db: Db) {
     officers::set_disabled(&mut tx, o.id, true, 1, t0()).await.unwrap();
     // A second writer that still holds version 1 loses.
     assert_eq!(officers::set_disabled(&mut tx, o.id, false, 1, t0()).await, Err(StorageError::StaleVersion));
+    // The largest version a client can send is stale too, not an overflow (a 500 found by the API fuzzing).
+    assert_eq!(officers::set_disabled(&mut tx, o.id, false, i64::MAX, t0()).await, Err(StorageError::StaleVersion));
     tx.commit().await.unwrap();
     let mut tx = db.read().await.unwrap();
     let stored = officers::by_id(&mut tx, o.id).await.unwrap().unwrap();

@@ -103,8 +103,10 @@ pub(crate) fn query_of(params: &AuditParams) -> AuditQuery {
 /// The audit trail: logins and failed logins, accounts and roles, configuration, catalogue and calendar edits,
 /// purges — everything officers did outside dossiers, in the caller's subtree (auditors, administrators).
 #[utoipa::path(get, path = "/api/v1/audit-events", tag = "audit", params(AuditParams), responses(
-    (status = 200, body = AuditPageDto),
-    (status = 200, description = "With `format=csv`: the whole filtered trail", content_type = "text/csv"),
+    (status = 200, description = "A page of the trail; with `format=csv` the whole filtered trail as CSV", content(
+        (AuditPageDto = "application/json"),
+        (String = "text/csv"),
+    )),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 403, body = crate::error::Problem, content_type = "application/problem+json"),
     (status = 422, body = crate::error::Problem, content_type = "application/problem+json"),

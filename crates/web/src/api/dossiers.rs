@@ -621,7 +621,7 @@ pub async fn control_slip(
 /// Open alerts of the units the caller leads: dossiers nearing or past a due time, unchecked submissions, late
 /// steps and consultations.
 #[utoipa::path(get, path = "/api/v1/dossier-alerts", tag = "dossiers", responses(
-    (status = 200, body = Object),
+    (status = 200, body = [Object]),
     (status = 401, body = crate::error::Problem, content_type = "application/problem+json"),
 ))]
 pub async fn alerts(State(state): State<AppState>, caller: Caller) -> Result<Json<serde_json::Value>, ApiError> {
