@@ -20,6 +20,8 @@ pub struct Target {
     pub name: &'static str,
     /// Valid inputs; each must be accepted (`run` returns true), so a format drift shows in the smoke test.
     pub seeds: Vec<Vec<u8>>,
+    /// Inputs of the CI smoke test: fewer for the readers that are slow in a debug build, so the test stays short.
+    pub smoke_iterations: u64,
     /// Reads one input; returns whether it was accepted. It must never panic, whatever the input.
     pub run: Box<dyn Fn(&[u8]) -> bool + Send + Sync>,
 }

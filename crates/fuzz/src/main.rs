@@ -1,6 +1,6 @@
 //! `motcua-fuzz [--seconds N] [--iterations N] [--seed N] [--slow-ms N] [--findings DIR] [TARGET…]`: fuzzes each
 //! target (all by default), writes each finding's input to `DIR/<target>/<hash>`, prints one summary line per
-//! target and exits non-zero if anything was found.
+//! target and exits non-zero if anything was found. `--replay FILE TARGET` runs one saved input again.
 
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -14,6 +14,7 @@ struct Args {
     seed: u64,
     slow: Duration,
     findings: PathBuf,
+    replay: Option<PathBuf>,
     only: Vec<String>,
 }
 
@@ -36,6 +37,7 @@ fn parse_args() -> Result<Args, String> {
             "--seed" => args.seed = number(value("--seed")?)?,
             "--slow-ms" => args.slow = Duration::from_millis(number(value("--slow-ms")?)?),
             "--findings" => args.findings = value("--findings")?.into(),
+            "--replay" => args.replay = Some(value("--replay")?.into()),
             "-h" | "--help" => return Err(
                 "usage: motcua-fuzz [--seconds N] [--iterations N] [--seed N] [--slow-ms N] [--findings DIR] [TARGET…]"
                     .into(),
@@ -77,6 +79,30 @@ fn watchdog(current: Arc<Current>, limit: Duration, findings: PathBuf) {
     });
 }
 
+/// Runs one saved input through one target and exits: 0 if it passes, 1 if it still panics.
+fn replay(all: &[motcua_fuzz::Target], only: &[String], file: &std::path::Path) -> ! {
+    let [name] = only else {
+        eprintln!("--replay needs exactly one target");
+        std::process::exit(64);
+    };
+    let target = all.iter().find(|t| t.name == name.as_str()).expect("checked above");
+    let input = std::fs::read(file).unwrap_or_else(|e| {
+        eprintln!("cannot read {}: {e}", file.display());
+        std::process::exit(64);
+    });
+    let started = std::time::Instant::now();
+    match motcua_fuzz::run_one(target, &input) {
+        Ok(accepted) => {
+            println!("{name}: no panic (accepted: {accepted}) in {:?}", started.elapsed());
+            std::process::exit(0)
+        }
+        Err(problem) => {
+            println!("{name}: {problem:?}");
+            std::process::exit(1)
+        }
+    }
+}
+
 fn main() {
     let args = match parse_args() {
         Ok(args) => args,
@@ -91,6 +117,9 @@ fn main() {
         let names: Vec<&str> = all.iter().map(|t| t.name).collect();
         eprintln!("unknown target(s) {unknown:?}; targets: {}", names.join(", "));
         std::process::exit(64);
+    }
+    if let Some(file) = &args.replay {
+        replay(&all, &args.only, file);
     }
     let current = Arc::new(Current::new());
     watchdog(current.clone(), (args.slow * 10).max(Duration::from_secs(10)), args.findings.clone());

@@ -59,6 +59,7 @@ fn demo_slices() -> Vec<Vec<Procedure>> {
 fn catalogue_json() -> Target {
     Target {
         name: "catalogue_json",
+        smoke_iterations: 1000,
         seeds: demo_slices().into_iter().map(|s| to_json(s).into_bytes()).collect(),
         run: Box::new(|input| {
             let parsed = parse_json("fuzz.json", &text(input));
@@ -72,6 +73,7 @@ fn catalogue_json() -> Target {
 fn catalogue_xlsx() -> Target {
     Target {
         name: "catalogue_xlsx",
+        smoke_iterations: 1000,
         seeds: demo_slices().iter().take(4).map(|s| to_xlsx(s).expect("the exporter writes XLSX")).collect(),
         run: Box::new(|input| from_xlsx(input).is_ok()),
     }
@@ -88,6 +90,7 @@ fn catalogue_csv() -> Target {
         .collect();
     Target {
         name: "catalogue_csv",
+        smoke_iterations: 300,
         seeds,
         run: Box::new(|input| {
             let text = text(input);
@@ -111,6 +114,7 @@ fn calendar_toml() -> Target {
     let annual = shipped.annual;
     Target {
         name: "calendar_toml",
+        smoke_iterations: 300,
         seeds,
         // Both readers the app has: the whole file (import) and one year edited by hand; each result then
         // builds the calendar as the app does, which checks the days against the generated holidays.
@@ -199,6 +203,7 @@ fn eform() -> Target {
         .collect();
     Target {
         name: "eform",
+        smoke_iterations: 2000,
         seeds,
         run: Box::new(|input| {
             let text = text(input);
@@ -224,6 +229,7 @@ fn dossier_code() -> Target {
     ];
     Target {
         name: "dossier_code",
+        smoke_iterations: 2000,
         seeds: seeds.iter().map(|s| s.as_bytes().to_vec()).collect(),
         run: Box::new(|input| match DossierCode::parse(&text(input)) {
             Ok(code) => {
@@ -242,6 +248,7 @@ fn personal_id() -> Target {
     let seeds = ["001085012345", "079 300 001 234", "001.185.012.345", "0314409058", "0314409058-002"];
     Target {
         name: "personal_id",
+        smoke_iterations: 2000,
         seeds: seeds.iter().map(|s| s.as_bytes().to_vec()).collect(),
         run: Box::new(|input| {
             let text = text(input);
@@ -305,6 +312,7 @@ fn id_token() -> Target {
     ];
     Target {
         name: "id_token",
+        smoke_iterations: 1000,
         seeds,
         run: Box::new(move |input| {
             let token = if input.first() == Some(&b'{') { sign(input) } else { text(input).into_owned() };

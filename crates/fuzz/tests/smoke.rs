@@ -7,8 +7,7 @@ use motcua_fuzz::{Budget, fuzz, targets};
 #[test]
 fn every_target_accepts_its_seeds_and_survives_its_mutants() {
     for target in targets::all() {
-        // The workbook reader is the slowest per input in a debug build; fewer of its inputs keep CI short.
-        let iterations = if target.name == "catalogue_xlsx" { 300 } else { 2_000 };
+        let iterations = target.smoke_iterations;
         let summary = fuzz(&target, 20, Budget { iterations: Some(iterations), time: None, slow: None }, None);
         assert_eq!(summary.iterations, iterations, "{}", target.name);
         assert_eq!(summary.seeds_rejected, 0, "{}: a seed is no longer accepted", target.name);
