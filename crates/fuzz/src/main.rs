@@ -25,6 +25,7 @@ fn parse_args() -> Result<Args, String> {
         seed: 20,
         slow: Duration::from_secs(2),
         findings: "fuzz/findings".into(),
+        replay: None,
         only: vec![],
     };
     let mut it = std::env::args().skip(1);
