@@ -14,6 +14,9 @@ pub mod targets;
 
 use mutate::Rng;
 
+/// A reader of one input: whether it accepted it.
+pub type Reader = Box<dyn Fn(&[u8]) -> bool + Send + Sync>;
+
 /// One fuzz target: a reader of untrusted input and the valid inputs it starts from.
 pub struct Target {
     /// Short name, used on the command line and as the findings folder.
@@ -23,7 +26,7 @@ pub struct Target {
     /// Inputs of the CI smoke test: fewer for the readers that are slow in a debug build, so the test stays short.
     pub smoke_iterations: u64,
     /// Reads one input; returns whether it was accepted. It must never panic, whatever the input.
-    pub run: Box<dyn Fn(&[u8]) -> bool + Send + Sync>,
+    pub run: Reader,
 }
 
 /// How long to fuzz one target.

@@ -12,6 +12,7 @@ use motcua_app::calendar::{
 };
 use motcua_app::catalogue::sheet::{from_csv, from_xlsx, to_csv, to_xlsx};
 use motcua_app::catalogue::{parse_json, to_json};
+use motcua_app::identity::IdentityConfig;
 use motcua_domain::calendar::{Calendar, CalendarData, HolidayRules};
 use motcua_domain::catalogue::form::Places;
 use motcua_domain::catalogue::{FieldType, FormSchema, Procedure, check};
@@ -304,6 +305,13 @@ fn claims(organisation: bool) -> String {
 /// checks and the VNeID mapping; any other input is a raw token (the JWT parsing and the signature check).
 fn id_token() -> Target {
     let jwks = jwks();
+    let config = IdentityConfig {
+        issuer_url: ISSUER.to_owned(),
+        client_id: CLIENT_ID.to_owned(),
+        client_secret: "secret".to_owned(),
+        redirect_url: "http://127.0.0.1:9/callback".to_owned(),
+        session_ttl: chrono::Duration::hours(1),
+    };
     let seeds = vec![
         claims(false).into_bytes(),
         claims(true).into_bytes(),
@@ -316,17 +324,7 @@ fn id_token() -> Target {
         seeds,
         run: Box::new(move |input| {
             let token = if input.first() == Some(&b'{') { sign(input) } else { text(input).into_owned() };
-            motcua_app::identity::oidc::verify_id_token(
-                &token,
-                &jwks,
-                ISSUER,
-                CLIENT_ID,
-                "secret",
-                &["EdDSA"],
-                NONCE,
-                now(),
-            )
-            .is_ok()
+            motcua_app::identity::oidc::verify_id_token(&token, &config, &jwks, &["EdDSA"], NONCE, now()).is_ok()
         }),
     }
 }

@@ -249,26 +249,25 @@ impl RelyingParty {
 /// An ID token as the provider sends it, with the VNeID claims.
 type VneidIdToken = IdToken<VneidClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
 
-/// The checks of [`RelyingParty::finish`] on a raw ID token, without HTTP: `jwks` is the provider's key set as
-/// JSON, `signing_algs` the algorithms its metadata announces (`id_token_signing_alg_values_supported`; unknown
-/// names are dropped) and `now` the verification time. Public so that the fuzz harness (`crates/fuzz`) reaches the token
-/// parsing, the signature and claims checks and the VNeID claims mapping; the login itself goes through `finish`.
+/// The checks of [`RelyingParty::finish`] on a raw ID token, without HTTP: `config` names the issuer and the
+/// client, `jwks` is the provider's key set as JSON, `signing_algs` the algorithms its metadata announces
+/// (`id_token_signing_alg_values_supported`; unknown names are dropped) and `now` the verification time. Public so
+/// that the fuzz harness (`crates/fuzz`) reaches the token parsing, the signature and claims checks and the VNeID
+/// claims mapping; the login itself goes through `finish`.
 pub fn verify_id_token(
     raw: &str,
+    config: &IdentityConfig,
     jwks: &str,
-    issuer: &str,
-    client_id: &str,
-    client_secret: &str,
     signing_algs: &[&str],
     nonce: &str,
     now: DateTime<Utc>,
 ) -> Result<VerifiedIdentity, AppError> {
     let id_token: VneidIdToken = raw.parse().map_err(|e| refused("Thẻ định danh không hợp lệ.", e))?;
     let keys: CoreJsonWebKeySet = serde_json::from_str(jwks).map_err(unavailable)?;
-    let issuer = IssuerUrl::new(issuer.to_owned()).map_err(unavailable)?;
+    let issuer = IssuerUrl::new(config.issuer_url.clone()).map_err(unavailable)?;
     let verifier = CoreIdTokenVerifier::new_confidential_client(
-        ClientId::new(client_id.to_owned()),
-        ClientSecret::new(client_secret.to_owned()),
+        ClientId::new(config.client_id.clone()),
+        ClientSecret::new(config.client_secret.clone()),
         issuer,
         keys,
     )
