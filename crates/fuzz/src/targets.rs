@@ -91,7 +91,7 @@ fn catalogue_csv() -> Target {
         .collect();
     Target {
         name: "catalogue_csv",
-        smoke_iterations: 300,
+        smoke_iterations: 150,
         seeds,
         run: Box::new(|input| {
             let text = text(input);
@@ -115,7 +115,7 @@ fn calendar_toml() -> Target {
     let annual = shipped.annual;
     Target {
         name: "calendar_toml",
-        smoke_iterations: 300,
+        smoke_iterations: 200,
         seeds,
         // Both readers the app has: the whole file (import) and one year edited by hand; each result then
         // builds the calendar as the app does, which checks the days against the generated holidays.
