@@ -191,3 +191,28 @@ pub fn input_hash(input: &[u8]) -> String {
     }
     format!("{h:016x}")
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_is_a_finding_with_its_input_and_a_rejected_seed_is_counted() {
+        let target = Target {
+            name: "test",
+            seeds: vec![b"ab".to_vec(), b"no".to_vec()],
+            smoke_iterations: 0,
+            run: Box::new(|input| {
+                assert!(input.len() <= 4, "too long");
+                input != b"no"
+            }),
+        };
+        let summary = fuzz(&target, 1, Budget { iterations: Some(500), time: None, slow: None }, None);
+        assert_eq!(summary.iterations, 500);
+        assert_eq!(summary.seeds_rejected, 1);
+        assert_eq!(summary.findings.len(), 1, "one panic site");
+        let finding = summary.findings.values().next().unwrap();
+        assert!(finding.input.len() > 4);
+        assert!(matches!(&finding.problem, Problem::Panic { message, .. } if message == "too long"));
+    }
+}
