@@ -9,13 +9,14 @@ use std::time::Duration;
 use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::catalogue::Assurance;
 use openidconnect::core::{
-    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType, CoreGenderClaim, CoreJsonWebKey,
-    CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm, CoreProviderMetadata, CoreRevocableToken,
-    CoreRevocationErrorResponse, CoreTokenIntrospectionResponse, CoreTokenType,
+    CoreAuthDisplay, CoreAuthPrompt, CoreAuthenticationFlow, CoreErrorResponseType, CoreGenderClaim,
+    CoreIdTokenVerifier, CoreJsonWebKey, CoreJsonWebKeySet, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm,
+    CoreProviderMetadata, CoreRevocableToken, CoreRevocationErrorResponse, CoreTokenIntrospectionResponse,
+    CoreTokenType,
 };
 use openidconnect::{
     AdditionalClaims, AuthorizationCode, Client, ClientId, ClientSecret, CsrfToken, EmptyExtraTokenFields,
-    EndpointMaybeSet, EndpointNotSet, EndpointSet, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge,
+    EndpointMaybeSet, EndpointNotSet, EndpointSet, IdToken, IdTokenFields, IssuerUrl, Nonce, PkceCodeChallenge,
     PkceCodeVerifier, RedirectUrl, Scope, StandardErrorResponse, StandardTokenResponse, TokenResponse as _,
 };
 use serde::{Deserialize, Serialize};
@@ -241,48 +242,86 @@ impl RelyingParty {
             .id_token()
             .ok_or_else(|| refused("Hệ thống định danh không trả về thẻ định danh (ID token).", "no id_token"))?;
         let verifier = client.id_token_verifier().set_time_fn(clock);
-        let claims = id_token.claims(&verifier, &Nonce::new(nonce.to_owned())).map_err(|e| {
-            use openidconnect::ClaimsVerificationError as E;
-            let reason = match &e {
-                E::SignatureVerification(_) => "Chữ ký của thẻ định danh không hợp lệ.",
-                E::Expired(_) => "Thẻ định danh đã hết hạn.",
-                E::InvalidNonce(_) => "Thẻ định danh không thuộc phiên đăng nhập này (nonce không khớp).",
-                E::InvalidAudience(_) => "Thẻ định danh được cấp cho ứng dụng khác.",
-                E::InvalidIssuer(_) => "Thẻ định danh do một nơi khác cấp.",
-                _ => "Thẻ định danh không hợp lệ.",
-            };
-            refused(reason, e)
-        })?;
-        let id_number = motcua_domain::identity::IdNumber::parse(&claims.additional_claims().personal_id)
-            .map_err(|e| refused("Số định danh cá nhân do hệ thống định danh trả về không hợp lệ.", e))?;
-        let assurance = match claims.auth_context_ref().map(|acr| acr.as_str()) {
-            Some(super::ACR_L2) => Assurance::L2,
-            Some(super::ACR_L1) => Assurance::L1,
-            other => {
-                return Err(refused(
-                    "Không xác định được mức độ định danh điện tử của tài khoản.",
-                    format!("{other:?}"),
-                ));
-            }
-        };
-        let full_name = claims
-            .name()
-            .and_then(|n| n.get(None))
-            .map(|n| motcua_domain::text::normalize(n.as_str()))
-            .filter(|n| !n.is_empty())
-            .ok_or_else(|| refused("Hệ thống định danh không trả về họ tên.", "no name"))?;
-        let birth_date = claims.birthdate().and_then(|b| NaiveDate::parse_from_str(b.as_str(), "%Y-%m-%d").ok());
-        let extra = claims.additional_claims();
-        let organisation = organisation_of(extra.org_tax_code.as_deref(), extra.org_name.as_deref())?;
-        Ok(VerifiedIdentity {
-            subject: claims.subject().as_str().to_owned(),
-            id_number: id_number.as_str().to_owned(),
-            full_name,
-            birth_date,
-            assurance,
-            organisation,
-        })
+        identity_of(id_token, &verifier, nonce)
     }
+}
+
+/// An ID token as the provider sends it, with the VNeID claims.
+type VneidIdToken = IdToken<VneidClaims, CoreGenderClaim, CoreJweContentEncryptionAlgorithm, CoreJwsSigningAlgorithm>;
+
+/// The checks of [`RelyingParty::finish`] on a raw ID token, without HTTP: `config` names the issuer and the
+/// client, `jwks` is the provider's key set as JSON, `signing_algs` the algorithms its metadata announces
+/// (`id_token_signing_alg_values_supported`; unknown names are dropped) and `now` the verification time. Public so
+/// that the fuzz harness (`crates/fuzz`) reaches the token parsing, the signature and claims checks and the VNeID
+/// claims mapping; the login itself goes through `finish`.
+pub fn verify_id_token(
+    raw: &str,
+    config: &IdentityConfig,
+    jwks: &str,
+    signing_algs: &[&str],
+    nonce: &str,
+    now: DateTime<Utc>,
+) -> Result<VerifiedIdentity, AppError> {
+    let id_token: VneidIdToken = raw.parse().map_err(|e| refused("Thẻ định danh không hợp lệ.", e))?;
+    let keys: CoreJsonWebKeySet = serde_json::from_str(jwks).map_err(unavailable)?;
+    let issuer = IssuerUrl::new(config.issuer_url.clone()).map_err(unavailable)?;
+    let verifier = CoreIdTokenVerifier::new_confidential_client(
+        ClientId::new(config.client_id.clone()),
+        ClientSecret::new(config.client_secret.clone()),
+        issuer,
+        keys,
+    )
+    .set_allowed_algs(
+        signing_algs.iter().filter_map(|a| serde_json::from_value::<CoreJwsSigningAlgorithm>((*a).into()).ok()),
+    )
+    .set_time_fn(move || now);
+    identity_of(&id_token, &verifier, nonce)
+}
+
+/// Verifies the token (signature, issuer, audience, expiry, nonce) and reads the VNeID claims.
+fn identity_of(
+    id_token: &VneidIdToken,
+    verifier: &CoreIdTokenVerifier<'_>,
+    nonce: &str,
+) -> Result<VerifiedIdentity, AppError> {
+    let claims = id_token.claims(verifier, &Nonce::new(nonce.to_owned())).map_err(|e| {
+        use openidconnect::ClaimsVerificationError as E;
+        let reason = match &e {
+            E::SignatureVerification(_) => "Chữ ký của thẻ định danh không hợp lệ.",
+            E::Expired(_) => "Thẻ định danh đã hết hạn.",
+            E::InvalidNonce(_) => "Thẻ định danh không thuộc phiên đăng nhập này (nonce không khớp).",
+            E::InvalidAudience(_) => "Thẻ định danh được cấp cho ứng dụng khác.",
+            E::InvalidIssuer(_) => "Thẻ định danh do một nơi khác cấp.",
+            _ => "Thẻ định danh không hợp lệ.",
+        };
+        refused(reason, e)
+    })?;
+    let id_number = motcua_domain::identity::IdNumber::parse(&claims.additional_claims().personal_id)
+        .map_err(|e| refused("Số định danh cá nhân do hệ thống định danh trả về không hợp lệ.", e))?;
+    let assurance = match claims.auth_context_ref().map(|acr| acr.as_str()) {
+        Some(super::ACR_L2) => Assurance::L2,
+        Some(super::ACR_L1) => Assurance::L1,
+        other => {
+            return Err(refused("Không xác định được mức độ định danh điện tử của tài khoản.", format!("{other:?}")));
+        }
+    };
+    let full_name = claims
+        .name()
+        .and_then(|n| n.get(None))
+        .map(|n| motcua_domain::text::normalize(n.as_str()))
+        .filter(|n| !n.is_empty())
+        .ok_or_else(|| refused("Hệ thống định danh không trả về họ tên.", "no name"))?;
+    let birth_date = claims.birthdate().and_then(|b| NaiveDate::parse_from_str(b.as_str(), "%Y-%m-%d").ok());
+    let extra = claims.additional_claims();
+    let organisation = organisation_of(extra.org_tax_code.as_deref(), extra.org_name.as_deref())?;
+    Ok(VerifiedIdentity {
+        subject: claims.subject().as_str().to_owned(),
+        id_number: id_number.as_str().to_owned(),
+        full_name,
+        birth_date,
+        assurance,
+        organisation,
+    })
 }
 
 /// The organisation of an organisation account: both claims or neither, and a valid tax code.
