@@ -383,5 +383,7 @@ fn verified(
             }
         }
     })
+    // Bodies may be polled again after their end (a compressing layer does): a fused stream stays ended.
+    .fuse()
     .boxed()
 }

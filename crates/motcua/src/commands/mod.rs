@@ -41,7 +41,7 @@ pub fn init_logging(settings: &Settings) {
 }
 
 /// Sets `path`'s permission bits (Unix; elsewhere nothing to do).
-fn restrict(path: &std::path::Path, mode: u32) -> anyhow::Result<()> {
+pub(crate) fn restrict(path: &std::path::Path, mode: u32) -> anyhow::Result<()> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;

@@ -16,7 +16,7 @@ use motcua_domain::document::digest_of_key;
 use sha2::{Digest, Sha256};
 
 use self::manifest::{Backend, BackupPath, Entry, Facts, Kind, MANIFEST, Manifest};
-use super::{for_operator, lookup_log, open_app};
+use super::{for_operator, lookup_log, open_app, restrict};
 use crate::settings::Settings;
 
 /// Where the database goes inside a backup, per engine.
@@ -451,7 +451,7 @@ fn hash_file(path: &Path) -> anyhow::Result<Facts> {
 
 /// Syncs a file written elsewhere (the database snapshot) to disk, sets it to mode 0600, and hashes it.
 fn seal(path: &Path) -> anyhow::Result<Facts> {
-    set_private(path, 0o600)?;
+    restrict(path, 0o600)?;
     std::fs::File::open(path)?.sync_all()?;
     hash_file(path)
 }
@@ -463,18 +463,6 @@ fn private_dir(dir: &Path) -> anyhow::Result<()> {
     #[cfg(unix)]
     std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
     builder.create(dir).with_context(|| format!("cannot create {}", dir.display()))
-}
-
-fn set_private(path: &Path, mode: u32) -> anyhow::Result<()> {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt as _;
-        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode))
-            .with_context(|| format!("cannot set the permissions of {}", path.display()))?;
-    }
-    #[cfg(not(unix))]
-    let _ = (path, mode);
-    Ok(())
 }
 
 fn remove_if_present(path: &Path) -> anyhow::Result<()> {
