@@ -327,8 +327,20 @@ pub async fn create(
 /// Query of the queue.
 #[derive(Debug, Deserialize, IntoParams)]
 pub struct QueueParams {
-    /// At most this many (1–500, default 100).
+    /// At most this many (1–500, default 100); outside that, `422 invalid_input`.
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<u64>,
+}
+
+/// A page size within its documented bounds: outside them a clear 422, never a silent clamp.
+fn page_size(limit: Option<u64>, default: u64, max: u64) -> Result<u64, ApiError> {
+    match limit.unwrap_or(default) {
+        n if (1..=max).contains(&n) => Ok(n),
+        _ => Err(ApiError(AppError::Invalid(vec![motcua_app::error::FieldError::new(
+            "limit",
+            &format!("Số dòng mỗi trang phải từ 1 đến {max}."),
+        )]))),
+    }
 }
 
 /// The open dossiers held by the caller's units (and the units below them), soonest due first.
@@ -345,7 +357,7 @@ pub async fn list(
     if !matches!(ctx.principal, Principal::Officer { .. }) {
         return Err(ApiError::code(ErrorCode::Unauthenticated));
     }
-    let limit = params.limit.unwrap_or(100).clamp(1, 500);
+    let limit = page_size(params.limit, 100, 500)?;
     let queue = state.app.dossier_queue(&ctx.principal, limit).await?;
     Ok(Json(queue.iter().map(DossierDto::from).collect()))
 }
@@ -555,7 +567,8 @@ pub struct InboxParams {
     pub filter: Option<String>,
     /// The `next` cursor of the previous page.
     pub after: Option<String>,
-    /// Page size (1–200, default 50).
+    /// Page size (1–200, default 50); outside that, `422 invalid_input`.
+    #[param(minimum = 1, maximum = 200)]
     pub limit: Option<u64>,
 }
 
@@ -593,8 +606,10 @@ pub async fn inbox(
             ))
         })?,
     };
-    let page =
-        state.app.dossier_inbox(&ctx.principal, filter, params.after.as_deref(), params.limit.unwrap_or(50)).await?;
+    let page = state
+        .app
+        .dossier_inbox(&ctx.principal, filter, params.after.as_deref(), page_size(params.limit, 50, 200)?)
+        .await?;
     Ok(Json(InboxPageDto { rows: page.rows.iter().map(DossierDto::from).collect(), next: page.next }))
 }
 

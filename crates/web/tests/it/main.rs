@@ -142,6 +142,7 @@ mod security_cases {
         the_verification_page_reads_a_bounded_code,
         the_client_behind_a_trusted_proxy_is_counted_not_the_proxy,
         hsts_is_sent_when_cookies_are_secure,
+        page_sizes_outside_their_bounds_are_refused_not_clamped,
     );
 }
 

@@ -114,6 +114,24 @@ pub async fn the_client_behind_a_trusted_proxy_is_counted_not_the_proxy(db: Db) 
     assert_problem(&reply, 429, "too_many_attempts");
 }
 
+pub async fn page_sizes_outside_their_bounds_are_refused_not_clamped(db: Db) {
+    let (router, _) = app(db).await;
+    let token = login(&router, "tiepnhan.hoian").await;
+    let get_as = |uri: &str| {
+        let mut request = get(uri);
+        request.headers_mut().insert(header::AUTHORIZATION, format!("Bearer {token}").parse().unwrap());
+        request
+    };
+    for uri in ["/api/v1/dossiers?limit=501", "/api/v1/dossiers?limit=0", "/api/v1/dossier-inbox?limit=201"] {
+        let reply = send(&router, get_as(uri)).await;
+        assert_problem(&reply, 422, "invalid_input");
+        assert_eq!(reply.json()["errors"][0]["field"], "limit", "{uri}");
+    }
+    for uri in ["/api/v1/dossiers?limit=500", "/api/v1/dossier-inbox?limit=200", "/api/v1/dossiers"] {
+        assert_eq!(send(&router, get_as(uri)).await.status, StatusCode::OK, "{uri}");
+    }
+}
+
 pub async fn hsts_is_sent_when_cookies_are_secure(db: Db) {
     let (plain, _) = app(db.clone()).await;
     assert!(send(&plain, get("/")).await.headers.get(header::STRICT_TRANSPORT_SECURITY).is_none());
