@@ -9,7 +9,7 @@
 //! - a key anyone can touch (an account, a dossier code) only slows the next attempts down ([`Past::Slow`]), so no
 //!   stranger can lock a person out of their own account or dossier (docs/security.md).
 //!
-//! Memory is bounded: at most [`Throttle::capacity`] keys (each a bounded string); when full, expired keys go first,
+//! Memory is bounded: at most the capacity given to [`Throttle::new`] keys (each a bounded string); when full, expired keys go first,
 //! then the oldest. Counts live in this process: with several instances behind a proxy each counts its own share,
 //! so the effective limit is multiplied by the number of instances — put a global limit at the proxy.
 
@@ -95,11 +95,6 @@ impl Throttle {
     /// A throttle whose counts last `window`, keeping at most `capacity` keys.
     pub fn new(window: Duration, capacity: usize) -> Self {
         Self { entries: Arc::default(), window, capacity: capacity.max(1) }
-    }
-
-    /// The most keys kept.
-    pub fn capacity(&self) -> usize {
-        self.capacity
     }
 
     /// Keys held now.
